@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'MNIST_FILES', 'MNIST_URLS', 'PENDIGITS_FILE', 'PENDIGITS_MD5', 'PENDIGITS_URLS', 'DataError', 'cache_dir',
-           'data_dir', 'parse_idx', 'check_md5', 'fetch', 'load_mnist', 'PenDigit', 'parse_unipen', 'load_pendigits',
-           'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes']
+           'data_dir', 'unlzw', 'parse_idx', 'check_md5', 'fetch', 'load_mnist', 'PenDigit', 'parse_unipen',
+           'load_pendigits', 'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes']
 
 # %% ../nbs/00_data.ipynb #c002
 import gzip, hashlib, os, struct, urllib.request
@@ -31,9 +31,42 @@ def data_dir(path=None)->Path:
     return cache_dir()
 
 # %% ../nbs/00_data.ipynb #c008
+def _skip_to_group(pos:int, mark:int, bits:int)->int:
+    "Position of the next group of eight `bits`-wide codes, counting groups from `mark`"
+    return pos + (bits - (pos - mark) % bits) % bits
+
+def unlzw(data:bytes)->bytes:
+    "Decompress the bytes of a Unix `compress` (.Z) file"
+    if data[:2] != b"\x1f\x9d" or len(data) < 3 or data[2] & 0x60: raise DataError("not a .Z (compress) file")
+    maxbits, block = max(data[2] & 0x1F, 10), data[2] & 0x80
+    if maxbits > 16: raise DataError(f".Z: {maxbits}-bit codes are not supported")
+    prefix, suffix, out = [0] * 65536, bytearray(65536), bytearray()
+    bits, mask, end, buf, left, pos, mark, prev, final = 9, 0x1FF, 256 if block else 255, 0, 0, 3, 3, -1, -1
+    while pos < len(data):
+        if end >= mask and bits < maxbits:   # the table is full at this width: codes widen from the next group on
+            pos = mark = _skip_to_group(pos, mark, bits); buf = left = 0; bits += 1; mask = mask << 1 | 1
+        while left < bits and pos < len(data): buf |= data[pos] << left; pos += 1; left += 8
+        if left < bits: break                # padding after the last code
+        code, buf, left = buf & mask, buf >> bits, left - bits
+        if prev < 0:                         # the first code is a literal byte
+            if code > 255: raise DataError(".Z: corrupt data (bad first code)")
+            prev = final = code; out.append(code); continue
+        if code == 256 and block:            # clear: an empty table and 9-bit codes again
+            pos = mark = _skip_to_group(pos, mark, bits); buf = left = 0; bits, mask, end = 9, 0x1FF, 255; continue
+        if code > end + 1 or (code == end + 1 and prev > end): raise DataError(".Z: corrupt data (invalid code)")
+        stack, c = bytearray(), code
+        if c == end + 1: stack.append(final); c = prev   # the string being defined right now (the "KwKwK" case)
+        while c >= 256: stack.append(suffix[c]); c = prefix[c]
+        stack.append(c); final = c
+        if end < mask: end += 1; prefix[end], suffix[end] = prev, final
+        prev = code; stack.reverse(); out += stack
+    return bytes(out)
+
+# %% ../nbs/00_data.ipynb #c012
 def _read_bytes(path:Path)->bytes:
-    "Bytes of `path`, gunzipped when it is a gzip file"
+    "Bytes of `path`, decompressed when it is a gzip (.gz) or compress (.Z) file"
     raw = Path(path).read_bytes()
+    if raw[:2] == b"\x1f\x9d": return unlzw(raw)
     if raw[:2] != b"\x1f\x8b": return raw
     try: return gzip.decompress(raw)
     except (OSError, EOFError) as e: raise DataError(f"{path}: corrupt gzip data ({e})") from None
@@ -50,7 +83,7 @@ def parse_idx(buf:bytes, name:str="idx data")->np.ndarray:
     if have != n: raise DataError(f"{name}: {'truncated' if have < n else 'trailing bytes'}: header says {n:,} values, file has {have:,}")
     return np.frombuffer(buf, np.uint8, offset=4+4*ndim).reshape(shape)
 
-# %% ../nbs/00_data.ipynb #c012
+# %% ../nbs/00_data.ipynb #c016
 MNIST_FILES = {  # name: md5 of the uncompressed idx file
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
     "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
@@ -63,7 +96,7 @@ def check_md5(buf:bytes, md5:str, name:str):
     got = hashlib.md5(buf).hexdigest()
     if got != md5: raise DataError(f"{name}: checksum mismatch, md5 {got}, expected {md5}")
 
-# %% ../nbs/00_data.ipynb #c014
+# %% ../nbs/00_data.ipynb #c018
 def fetch(urls:list,       # mirrors to try in order; each is the full address of the file
           dest:Path,       # where to store the (possibly gzipped) file
           md5:str,         # md5 of the uncompressed bytes
@@ -81,11 +114,11 @@ def fetch(urls:list,       # mirrors to try in order; each is the full address o
         finally: tmp.unlink(missing_ok=True)
     raise DataError(f"could not download {dest.name}:\n  " + "\n  ".join(errors))
 
-# %% ../nbs/00_data.ipynb #c018
+# %% ../nbs/00_data.ipynb #c022
 def _find(folder:Path, name:str, sub:str):
-    "First existing file among `name`, `name.gz` in `folder` and `folder/sub`"
+    "First existing file among `name`, `name.gz`, `name.Z` in `folder` and `folder/sub`"
     for d in (folder/sub, folder):
-        for n in (name, name + ".gz"):
+        for n in (name, name + ".gz", name + ".Z"):
             if (d/n).is_file(): return d/n
 
 def _mnist_file(folder:Path, name:str, download:bool)->np.ndarray:
@@ -104,7 +137,7 @@ def load_mnist(path=None,        # folder with the idx files (default: `$DIGIT_C
     if download is None: download = path is None and not os.environ.get(DATA_ENV)
     return tuple(_mnist_file(folder, n, download) for n in MNIST_FILES)
 
-# %% ../nbs/00_data.ipynb #c024
+# %% ../nbs/00_data.ipynb #c028
 PENDIGITS_FILE, PENDIGITS_MD5 = "pendigits-orig.tra", "28e269fb7eaf8cb51af3f561743a0de5"
 
 @dataclass
@@ -114,7 +147,7 @@ class PenDigit:
     writer: int
     strokes: list
 
-# %% ../nbs/00_data.ipynb #c025
+# %% ../nbs/00_data.ipynb #c029
 def parse_unipen(lines)->list:
     "Parse UNIPEN `lines` into a list of `PenDigit`"
     digits, strokes, pen_down = [], None, False
@@ -132,8 +165,8 @@ def parse_unipen(lines)->list:
     for d in digits: d.strokes = [np.array(s, dtype=np.float32) for s in d.strokes if s]
     return digits
 
-# %% ../nbs/00_data.ipynb #c028
-PENDIGITS_URLS = ["https://archive.ics.uci.edu/ml/machine-learning-databases/pendigits/pendigits-orig.tra"]
+# %% ../nbs/00_data.ipynb #c032
+PENDIGITS_URLS = ["https://archive.ics.uci.edu/ml/machine-learning-databases/pendigits/pendigits-orig.tra.Z"]
 
 def load_pendigits(path=None, download=None)->list:
     "The 7,494 UCI pen digits as a list of `PenDigit`"
@@ -142,12 +175,12 @@ def load_pendigits(path=None, download=None)->list:
     f = _find(folder, PENDIGITS_FILE, "pendigits")
     if f is None:
         if not download: raise DataError(f"{PENDIGITS_FILE} not found in {folder} or {folder/'pendigits'}")
-        f = fetch(PENDIGITS_URLS, folder/"pendigits"/PENDIGITS_FILE, PENDIGITS_MD5)
+        f = fetch(PENDIGITS_URLS, folder/"pendigits"/(PENDIGITS_FILE + ".Z"), PENDIGITS_MD5)
     buf = _read_bytes(f)
     check_md5(buf, PENDIGITS_MD5, str(f))
     return parse_unipen(buf.decode("ascii").splitlines())
 
-# %% ../nbs/00_data.ipynb #c031
+# %% ../nbs/00_data.ipynb #c035
 def _segment_distance(yy, xx, p, q):
     "Distance from pixel centres (yy, xx) to the segment p-q"
     d = q - p; n2 = float(d @ d)
@@ -168,7 +201,7 @@ def ink_coverage(strokes, height:int, width:int, brush:float)->np.ndarray:
             np.maximum(ink[y0:y1, x0:x1], cover, out=ink[y0:y1, x0:x1])
     return ink
 
-# %% ../nbs/00_data.ipynb #c034
+# %% ../nbs/00_data.ipynb #c038
 def default_brush(size:int)->float:
     "Brush width our canvas uses on a `size` px canvas (18 px at 280)"
     return round(size * 18 / 280, 2)
@@ -184,7 +217,7 @@ def render_strokes(strokes,          # list of strokes, each a sequence of (x, y
     rgba[..., 3] = np.round(ink * 255)
     return rgba
 
-# %% ../nbs/00_data.ipynb #c037
+# %% ../nbs/00_data.ipynb #c041
 def fit_strokes(strokes,               # tablet strokes (y up), e.g. `PenDigit.strokes`
                 size:int=280,          # canvas side
                 scale:float=0.7,       # longer side of the digit as a fraction of the canvas
