@@ -1,0 +1,98 @@
+// The drawing page: Pointer Events (mouse, touch, pen) in, strokes out to /api/classify, the model's answer shown.
+// Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (chapter 5).
+"use strict";
+const $ = id => document.querySelector(`[data-testid="${id}"]`);
+const cv = $("canvas"), ctx = cv.getContext("2d"), result = document.querySelector(".result");
+const DEBOUNCE = 150;   // ms without a move before classifying while drawing
+let side = 0, strokes = [], active = null;               // strokes: lists of [x, y] in CSS px; active: the drawing pointer
+let version = 0, shown = 0, inFlight = false, timer = null;
+
+for (let d = 0; d < 10; d++) $("probabilities").insertAdjacentHTML("beforeend", `<li><b>${d}</b><span><i></i></span><small>0%</small></li>`);
+
+// Canvas backed by devicePixelRatio device pixels per CSS px, so strokes stay sharp on high-DPI screens
+function resize() {
+  const old = side; side = cv.clientWidth;
+  if (old && side !== old) strokes = strokes.map(s => s.map(([x, y]) => [Math.round(x * side / old), Math.round(y * side / old)]));
+  cv.width = cv.height = Math.round(side * (window.devicePixelRatio || 1));
+  ctx.setTransform(cv.width / side, 0, 0, cv.width / side, 0, 0);
+  draw();
+}
+
+// Every stroke, smoothed by quadratic curves through the midpoints of successive points, round caps and joins
+function draw() {
+  ctx.clearRect(0, 0, side, side);
+  Object.assign(ctx, { lineWidth: Math.max(6, side * 0.045), lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
+  for (const s of strokes) {
+    ctx.beginPath(); ctx.moveTo(...s[0]);
+    for (let i = 1; i < s.length - 1; i++) ctx.quadraticCurveTo(...s[i], (s[i][0] + s[i + 1][0]) / 2, (s[i][1] + s[i + 1][1]) / 2);
+    ctx.lineTo(...s.at(-1)); ctx.stroke();
+  }
+}
+
+function point(e) {   // whole CSS pixels inside the canvas
+  const r = cv.getBoundingClientRect(), clamp = v => Math.round(Math.min(Math.max(v, 0), side));
+  return [clamp(e.clientX - r.left - cv.clientLeft), clamp(e.clientY - r.top - cv.clientTop)];
+}
+
+cv.addEventListener("pointerdown", e => {
+  if (active !== null || e.button !== 0) return;
+  active = e.pointerId; cv.setPointerCapture(e.pointerId);
+  strokes.push([point(e)]); changed(); draw();
+});
+cv.addEventListener("pointermove", e => {
+  if (e.pointerId !== active) return;
+  const s = strokes.at(-1);
+  for (const c of e.getCoalescedEvents?.() ?? [e]) {   // pens report more points than frames
+    const p = point(c), q = s.at(-1);
+    if (Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) >= 2) s.push(p);
+  }
+  draw(); changed();
+  clearTimeout(timer); timer = setTimeout(send, DEBOUNCE);
+});
+for (const t of ["pointerup", "pointercancel"]) cv.addEventListener(t, e => { if (e.pointerId === active) { active = null; send(); } });
+
+function changed() { version++; result.setAttribute("aria-busy", "true"); }
+
+// One request in flight at a time; when it returns, the newest drawing is sent if it changed meanwhile
+async function send() {
+  clearTimeout(timer); timer = null;
+  if (!strokes.length) return show(null, version);
+  if (inFlight) return;
+  const v = version; inFlight = true;
+  try {
+    const r = await fetch("/api/classify", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ strokes, width: side, height: side }) });
+    const data = await r.json();
+    if (v > shown && strokes.length) show(r.ok ? data : { error: data.error }, v);
+  } catch (err) { if (v > shown) show({ error: "Cannot reach the server: is it running?" }, v); }
+  inFlight = false;
+  if (version !== v && strokes.length) active === null ? send() : (timer = setTimeout(send, DEBOUNCE));
+}
+
+// The answer, or the empty state when `data` is null
+function show(data, v) {
+  shown = v; result.setAttribute("aria-busy", String(shown !== version));
+  const ok = data && data.digit !== undefined;
+  $("message").textContent = !data ? "Draw a digit" : data.error ?? "";
+  $("prediction").textContent = ok ? data.digit : "";
+  $("confidence").textContent = ok ? `${(data.confidence * 100).toFixed(1)}% sure` : "";
+  [...$("probabilities").children].forEach((li, d) => {
+    const p = ok ? data.probabilities[d] : 0;
+    li.querySelector("i").style.width = `${(p * 100).toFixed(1)}%`;
+    li.querySelector("small").textContent = `${Math.round(p * 100)}%`;
+    li.classList.toggle("top", ok && d === data.digit);
+    li.setAttribute("aria-label", `${d}: ${Math.round(p * 100)} percent`);
+  });
+  if (ok) $("preview").src = data.mnist; else $("preview").removeAttribute("src");
+}
+
+function undo() { strokes.pop(); changed(); draw(); send(); }
+function clear() { strokes = []; changed(); draw(); send(); }
+$("undo").addEventListener("click", undo);
+$("clear").addEventListener("click", clear);
+document.addEventListener("keydown", e => {
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z") { e.preventDefault(); undo(); }
+  else if (e.key === "Escape") clear();
+});
+window.addEventListener("resize", resize);
+resize(); show(null, 0);
