@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['BAR_PX', 'PREVIEW_SCALE', 'STEP_PX', 'DASHBOARD_NB', 'ink_png', 'probability_bars', 'guesses_html', 'mnist_available',
-           'DrawingDashboard', 'drawing', 'update', 'undo', 'clear', 'try_mnist', 'voila_command', 'launch',
-           'free_port', 'running_dashboard', 'mouse_draw']
+           'DrawingDashboard', 'drawing', 'update', 'undo', 'clear', 'try_mnist', 'voila_args', 'voila_command',
+           'launch', 'free_port', 'running_dashboard', 'mouse_draw']
 
 # %% ../nbs/06_dashboard.ipynb #c002
-import contextlib, importlib.resources, io, socket, subprocess, sys, time, urllib.request
+import contextlib, importlib.resources, io, socket, subprocess, sys, time
 from functools import lru_cache
 from pathlib import Path
 import numpy as np
@@ -224,15 +224,18 @@ DrawingDashboard.try_mnist = try_mnist
 DASHBOARD_NB = Path(str(importlib.resources.files("digit_classification")))/"notebooks"/"dashboard.ipynb"
 
 # %% ../nbs/06_dashboard.ipynb #c063
+def voila_args(port:int=8866, open_browser:bool=True, notebook=DASHBOARD_NB)->list:
+    "Voila's arguments to serve `notebook` on 127.0.0.1:`port`"
+    return [str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1", *([] if open_browser else ["--no-browser"])]
+
 def voila_command(port:int=8866, open_browser:bool=True, notebook=DASHBOARD_NB)->list:
     "The command line that serves `notebook` with Voila on 127.0.0.1:`port`"
-    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
-            *([] if open_browser else ["--no-browser"])]
+    return [sys.executable, "-m", "voila", *voila_args(port, open_browser, notebook)]
 
-def launch(port:int=8866, open_browser:bool=True)->int:
-    "Serve the dashboard with Voila until interrupted; returns Voila's exit code"
-    try: return subprocess.run(voila_command(port, open_browser)).returncode
-    except KeyboardInterrupt: return 0
+def launch(port:int=8866, open_browser:bool=True):
+    "Serve the dashboard with Voila on 127.0.0.1:`port` until interrupted"
+    from voila.app import Voila
+    Voila.launch_instance(argv=voila_args(port, open_browser))
 
 # %% ../nbs/06_dashboard.ipynb #c066
 def free_port()->int:
@@ -262,7 +265,7 @@ def _wait_for_port(port, proc, timeout):
         time.sleep(0.1)
     raise TimeoutError(f"voila did not open port {port} within {timeout} s")
 
-# %% ../nbs/06_dashboard.ipynb #c070
+# %% ../nbs/06_dashboard.ipynb #c072
 def mouse_draw(page,            # a Playwright page showing the dashboard
                strokes,         # strokes in canvas px
                selector:str="canvas.dc-canvas"):
