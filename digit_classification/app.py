@@ -183,7 +183,7 @@ def create_app(config=None   # overrides of the defaults, e.g. {"TESTING": True}
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "model": clf.version})
     return app
 
-# %% ../nbs/05_app.ipynb #c045
+# %% ../nbs/05_app.ipynb #c046
 class _Gunicorn(BaseApplication):
     "gunicorn running `create_app(config)` in each worker"
     def __init__(self, options:dict, config=None): self.options, self.app_config = options, config; super().__init__()
@@ -199,6 +199,6 @@ def serve(host:str="127.0.0.1",   # address to listen on
           config=None):           # `create_app` overrides
     "Run the app under gunicorn until stopped"
     options = dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers, threads=threads,
-                   worker_class="gthread", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+                   worker_class="gthread", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
                    timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
     _Gunicorn(options, config).run()

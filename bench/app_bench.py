@@ -1,0 +1,115 @@
+"""The web app over loopback: /api/classify latency beside the old apps' path, cold start, server memory, payload sizes.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/app_bench.py [--n 500] [--cold 3] [--side 336]
+Both servers are started the same way (gunicorn, 1 worker, 4 gthread threads) on free ports; ours by `digit-classification serve`,
+the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras) by gunicorn on `old_app()` below.
+One client, keep-alive connections, requests interleaved in blocks of 50 (this machine is shared and noisy).
+Typical drawing: UCI pen digits fitted to the page's canvas (`--side` CSS px), sent as the page sends them.
+"""
+import argparse, base64, http.client, io, json, os, socket, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+
+BIN = Path(sys.executable).parent
+
+def old_app():
+    "The old apps' server: a PNG data URL in, PIL to 28x28, Keras model.predict per request"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    from flask import Flask, request, jsonify
+    from PIL import Image
+    from digit_classification.classify import MODEL_DIR
+    model, app = keras.models.load_model(MODEL_DIR/"digits.keras"), Flask("old_app")
+    @app.post("/guess")
+    def guess():
+        raw = base64.b64decode(request.get_json()["imgURL"].partition(",")[2])
+        img = Image.open(io.BytesIO(raw)).getchannel("A").resize((28, 28), Image.LANCZOS)
+        p = model.predict(np.asarray(img, np.float32)[None, ..., None] / 255, verbose=0)[0]
+        return jsonify(message=str(int(p.argmax())))
+    return app
+
+def free_port()->int:
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
+
+def start(cmd:list, port:int, path:str, body:bytes, timeout:float=60):
+    "Start a server; return (process, seconds from start to its first 200 answer to POST `path`)"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent)
+    while time.perf_counter() - t0 < timeout:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout); c.request("POST", path, body, {"Content-Type": "application/json"})
+            if c.getresponse().status == 200: return proc, time.perf_counter() - t0
+        except OSError: time.sleep(0.01)
+    proc.kill(); sys.exit(f"{cmd} did not answer within {timeout} s")
+
+def rss_mb(pid:int)->float:
+    "Resident memory of a process and all its descendants, in MB"
+    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    kb = int([l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split()[1])
+    return kb / 1024 + sum(rss_mb(int(k)) for k in kids)
+
+def timed_posts(port:int, path:str, bodies:list)->list:
+    "Seconds for each POST, on one fresh keep-alive connection (gunicorn drops idle ones after 2 s); the first is not timed"
+    conn, out = http.client.HTTPConnection("127.0.0.1", port), []
+    conn.request("POST", path, bodies[0], {"Content-Type": "application/json"}); conn.getresponse().read()
+    for b in bodies:
+        t0 = time.perf_counter(); conn.request("POST", path, b, {"Content-Type": "application/json"}); r = conn.getresponse(); r.read()
+        out.append(time.perf_counter() - t0); assert r.status == 200, r.status
+    return out
+
+def page_strokes(d, side:int)->list:
+    "The strokes the page would send for pen digit `d`: whole CSS px, a point kept when 2 px (L1) from the last"
+    from digit_classification.data import fit_strokes
+    out = []
+    for s in fit_strokes(d.strokes, side):
+        pts = [np.round(s[0]).astype(int).tolist()]
+        for p in np.round(s[1:]).astype(int).tolist():
+            if abs(p[0] - pts[-1][0]) + abs(p[1] - pts[-1][1]) >= 2: pts.append(p)
+        out.append(pts)
+    return out
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument("--n", type=int, default=500); ap.add_argument("--cold", type=int, default=3)
+    ap.add_argument("--side", type=int, default=336, help="the page's canvas side in CSS px (336 on a desktop)")
+    args = ap.parse_args()
+    from digit_classification.data import load_pendigits, render_strokes
+    from digit_classification.codec import encode, png_data_url
+    pen = load_pendigits()[:args.n]
+    ours = [json.dumps(dict(strokes=page_strokes(d, args.side), width=args.side, height=args.side), separators=(",", ":")).encode() for d in pen]
+    brush = max(6, args.side * 0.045)   # the page's display brush: what toDataURL() would hold
+    canvases = {dpr: [render_strokes([s * dpr for s in json.loads(b)["strokes"]], args.side * dpr, brush * dpr) for b in ours[:100]] for dpr in (1, 2)}
+    old = [json.dumps(dict(imgURL=png_data_url(c))).encode() for c in canvases[1]] * (args.n // 100 + 1)
+
+    serve = lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port), "--workers", "1", "--threads", "4"]
+    colds = []
+    for _ in range(args.cold):
+        port = free_port(); proc, t = start(serve(port), port, "/api/classify", ours[0]); colds.append(t); proc.terminate(); proc.wait()
+    port = free_port(); proc, _ = start(serve(port), port, "/api/classify", ours[0])
+    oport = free_port()
+    oproc, ocold = start([str(BIN/"gunicorn"), "--bind", f"127.0.0.1:{oport}", "--workers", "1", "--threads", "4", "--worker-class", "gthread",
+                          "--no-control-socket", "app_bench:old_app()"], oport, "/guess", old[0], timeout=120)
+    try:
+        timed_posts(port, "/api/classify", ours[:20]); timed_posts(oport, "/guess", old[:20])   # warm both
+        t_ours, t_old = [], []
+        for i in range(0, args.n, 50):   # interleaved blocks
+            t_ours += timed_posts(port, "/api/classify", ours[i:i + 50]); t_old += timed_posts(oport, "/guess", old[i:i + 50])
+        mem, omem = rss_mb(proc.pid), rss_mb(oproc.pid)
+    finally:
+        proc.terminate(); oproc.terminate(); proc.wait(); oproc.wait()
+
+    ms = lambda t, q: np.percentile(t, q) * 1e3
+    print(f"{args.n} pen digits on a {args.side} px canvas, one client over loopback, gunicorn 1 worker x 4 threads\n")
+    print(f"| {'measure':<46} | {'ours':>10} | {'old path':>10} | {'goal':<16} |\n|{'-'*48}|{'-'*12}|{'-'*12}|{'-'*18}|")
+    row = lambda name, a, b, goal: print(f"| {name:<46} | {a:>10} | {b:>10} | {goal:<16} |")
+    row("POST latency p50 (ms)", f"{ms(t_ours, 50):.2f}", f"{ms(t_old, 50):.2f}", "<= 3 ms")
+    row("POST latency p99 (ms)", f"{ms(t_ours, 99):.2f}", f"{ms(t_old, 99):.2f}", "")
+    row("speed-up at p50 (old / ours)", f"{ms(t_old, 50) / ms(t_ours, 50):.0f}x", "", ">= 10x")
+    row(f"cold start to first answer (s, median of {args.cold})", f"{np.median(colds):.2f}", f"{ocold:.2f}", "<= 3 s")
+    row("server RSS, master + worker (MB)", f"{mem:.0f}", f"{omem:.0f}", "<= 300 MB")
+    sizes = lambda xs: f"{np.median([len(x) for x in xs]) / 1024:.2f}"
+    row("request body, median (KiB): strokes JSON", sizes(ours), "", "")
+    row("  toDataURL() PNG, devicePixelRatio 1", sizes(png_data_url(c) for c in canvases[1]), "", "")
+    row("  toDataURL() PNG, devicePixelRatio 2", sizes(png_data_url(c) for c in canvases[2]), "", "")
+    row("  our codec of the canvas (dPR 1), for reference", sizes(encode(c) for c in canvases[1]), "", "")
+
+if __name__ == "__main__": main()
