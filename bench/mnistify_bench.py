@@ -17,7 +17,7 @@ def old_app_mnistify(rgba):
             v = a[y, x]
             if v:
                 top, left, bottom, right = min(top, y), min(left, x), max(bottom, y), max(right, x)
-                mass += v; sy += v*y; sx += v*x
+                v = int(v); mass += v; sy += v*y; sx += v*x
     return top, left, bottom, right, sy/mass, sx/mass
 
 def main():

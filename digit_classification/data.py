@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DATA_ENV', 'MNIST_FILES', 'MNIST_URLS', 'PENDIGITS_FILE', 'PENDIGITS_MD5', 'PENDIGITS_URLS', 'DataError', 'cache_dir',
            'data_dir', 'unlzw', 'parse_idx', 'check_md5', 'fetch', 'load_mnist', 'PenDigit', 'parse_unipen',
-           'load_pendigits', 'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes']
+           'load_pendigits', 'split_writers', 'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes']
 
 # %% ../nbs/00_data.ipynb #c002
 import gzip, hashlib, os, struct, urllib.request
@@ -181,6 +181,12 @@ def load_pendigits(path=None, download=None)->list:
     return parse_unipen(buf.decode("ascii").splitlines())
 
 # %% ../nbs/00_data.ipynb #c035
+def split_writers(writers, n_val:int=4, n_test:int=4, seed:int=2026)->dict:
+    "Assign each writer id to 'train', 'val' or 'test', at random but reproducibly"
+    ids = np.random.default_rng(seed).permutation(sorted(set(writers)))
+    return {int(w): "val" if i < n_val else "test" if i < n_val + n_test else "train" for i, w in enumerate(ids)}
+
+# %% ../nbs/00_data.ipynb #c038
 def _segment_distance(yy, xx, p, q):
     "Distance from pixel centres (yy, xx) to the segment p-q"
     d = q - p; n2 = float(d @ d)
@@ -201,7 +207,7 @@ def ink_coverage(strokes, height:int, width:int, brush:float)->np.ndarray:
             np.maximum(ink[y0:y1, x0:x1], cover, out=ink[y0:y1, x0:x1])
     return ink
 
-# %% ../nbs/00_data.ipynb #c038
+# %% ../nbs/00_data.ipynb #c041
 def default_brush(size:int)->float:
     "Brush width our canvas uses on a `size` px canvas (18 px at 280)"
     return round(size * 18 / 280, 2)
@@ -217,7 +223,7 @@ def render_strokes(strokes,          # list of strokes, each a sequence of (x, y
     rgba[..., 3] = np.round(ink * 255)
     return rgba
 
-# %% ../nbs/00_data.ipynb #c041
+# %% ../nbs/00_data.ipynb #c044
 def fit_strokes(strokes,               # tablet strokes (y up), e.g. `PenDigit.strokes`
                 size:int=280,          # canvas side
                 scale:float=0.7,       # longer side of the digit as a fraction of the canvas
