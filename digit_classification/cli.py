@@ -7,7 +7,7 @@ __all__ = ['image_to_ink', 'cmd_classify', 'cmd_train', 'cmd_serve', 'cmd_dashbo
            'parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #c002
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -75,10 +75,16 @@ def readme_links(markdown:str, nbs:str="nbs")->str:
     return markdown.replace("](images/", f"]({nbs}/images/")
 
 def cmd_readme(args):
-    "Write README.md from nbs/index.ipynb, executed"
-    subprocess.run(["jupyter", "nbconvert", "--to", "markdown", "--execute", f"{args.nbs}/index.ipynb", "--output-dir", ".",
-                    "--output", "README"], check=True)
-    Path("README.md").write_text(readme_links(Path("README.md").read_text(), args.nbs))
+    "Write README.md from nbs/index.ipynb, executed, without the runtime's log lines on stderr"
+    import nbformat
+    from nbconvert import MarkdownExporter
+    from nbconvert.preprocessors import ExecutePreprocessor
+    nb = nbformat.read(f"{args.nbs}/index.ipynb", as_version=4)
+    ExecutePreprocessor(timeout=120).preprocess(nb, {"metadata": {"path": args.nbs}})
+    for c in nb.cells:
+        if c.cell_type == "code": c.outputs = [o for o in c.outputs if o.get("name") != "stderr"]
+    md, _ = MarkdownExporter().from_notebook_node(nb)
+    Path("README.md").write_text(re.sub(r"\n{3,}", "\n\n", readme_links(md, args.nbs)))
 
 # %% ../nbs/07_cli.ipynb #c018
 def parser()->argparse.ArgumentParser:
