@@ -67,7 +67,7 @@ def _load(path:str)->Classifier: return Classifier(path)
 
 def load_classifier(path=None)->Classifier:
     "The classifier for the model at `path` (default: the shipped model), loaded once"
-    return _load(str(Path(path or MODEL_PATH).resolve()))
+    return _load(str(Path(path).resolve()) if path else str(MODEL_PATH))   # the default skips resolve(): classify() calls this each time
 
 # %% ../nbs/04_classify.ipynb #c017
 @dataclass

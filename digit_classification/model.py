@@ -119,7 +119,7 @@ def train(out,                  # folder for the model files and the training re
     best = keras.callbacks.ModelCheckpoint(out/"best.weights.h5", monitor="val_accuracy", save_best_only=True, save_weights_only=True)
     hist = model.fit(train_dataset(xt, yt, batch_size, seed), epochs=epochs, verbose=verbose, callbacks=[best],
                      validation_data=(xv, keras.utils.to_categorical(yv, NUM_CLASSES)))
-    model.load_weights(out/"best.weights.h5")
+    model.load_weights(out/"best.weights.h5"); (out/"best.weights.h5").unlink()   # the checkpoint is not part of the model files
     return save_model(model, out, dict(seed=seed, epochs=epochs, batch_size=batch_size, pen_variants=pen_variants,
         train_images=len(xt), val_images=len(xv), seconds=round(time.time() - t0),
         best_epoch=int(np.argmax(hist.history["val_accuracy"])) + 1, history=hist.history))
