@@ -60,7 +60,7 @@ def _image_ink(text, field:str="image")->np.ndarray:
     if comma and not head.startswith("data:"): abort(422, f"{field} is not a data URL or base64")
     if comma and head not in ("data:image/png;base64", "data:image/jpeg;base64"): abort(422, f"{field} must be a PNG or JPEG (base64)")
     try: raw = base64.b64decode(data if comma else text, validate=True)
-    except binascii.Error: abort(422, f"{field} is not valid base64")
+    except (binascii.Error, ValueError): abort(422, f"{field} is not valid base64")   # ValueError: non-ASCII text
     too_big, unreadable = f"{field} is over the limit of {MAX_SIDE}×{MAX_SIDE} px", f"{field} is not a readable PNG or JPEG image"
     try: img = Image.open(io.BytesIO(raw), formats=["PNG", "JPEG"])    # reads the header only
     except Image.DecompressionBombError: abort(413, too_big)
