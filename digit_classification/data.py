@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['DATA_ENV', 'MNIST_FILES', 'MNIST_URLS', 'PENDIGITS_FILE', 'PENDIGITS_MD5', 'PENDIGITS_URLS', 'DataError', 'cache_dir',
            'data_dir', 'unlzw', 'parse_idx', 'check_md5', 'fetch', 'load_mnist', 'PenDigit', 'parse_unipen',
-           'load_pendigits', 'split_writers', 'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes']
+           'load_pendigits', 'split_writers', 'ink_coverage', 'default_brush', 'render_strokes', 'fit_strokes',
+           'random_canvas']
 
 # %% ../nbs/00_data.ipynb #c002
 import gzip, hashlib, os, struct, urllib.request
@@ -130,11 +131,14 @@ def _mnist_file(folder:Path, name:str, download:bool)->np.ndarray:
     check_md5(buf, MNIST_FILES[name], str(path))
     return parse_idx(buf, str(path))
 
+def _may_download(path, download)->bool:
+    "Download only when asked, or by default when reading from the cache (no folder given, none in the environment)"
+    return (path is None and not os.environ.get(DATA_ENV)) if download is None else download
+
 def load_mnist(path=None,        # folder with the idx files (default: `$DIGIT_CLASSIFICATION_DATA`, else the cache)
                download=None):   # download missing files (default: only into the cache folder)
     "MNIST as `(x_train, y_train, x_test, y_test)`, uint8 arrays of shapes (60000,28,28) (60000,) (10000,28,28) (10000,)"
-    folder = data_dir(path)
-    if download is None: download = path is None and not os.environ.get(DATA_ENV)
+    folder, download = data_dir(path), _may_download(path, download)
     return tuple(_mnist_file(folder, n, download) for n in MNIST_FILES)
 
 # %% ../nbs/00_data.ipynb #c028
@@ -170,8 +174,7 @@ PENDIGITS_URLS = ["https://archive.ics.uci.edu/ml/machine-learning-databases/pen
 
 def load_pendigits(path=None, download=None)->list:
     "The 7,494 UCI pen digits as a list of `PenDigit`"
-    folder = data_dir(path)
-    if download is None: download = path is None and not os.environ.get(DATA_ENV)
+    folder, download = data_dir(path), _may_download(path, download)
     f = _find(folder, PENDIGITS_FILE, "pendigits")
     if f is None:
         if not download: raise DataError(f"{PENDIGITS_FILE} not found in {folder} or {folder/'pendigits'}")
@@ -239,3 +242,9 @@ def fit_strokes(strokes,               # tablet strokes (y up), e.g. `PenDigit.s
         if flip_y: p[:, 1] = -p[:, 1]
         out.append(p + np.array(center) * size)
     return out
+
+# %% ../nbs/00_data.ipynb #c047
+def random_canvas(strokes, rng:np.random.Generator, sizes=(150, 600), scales=(0.3, 0.9))->np.ndarray:
+    "`strokes` rendered on a canvas of random side in `sizes`, the digit a random `scales` share of it, anywhere on it"
+    size, s = int(rng.integers(*sizes)), rng.uniform(*scales)
+    return render_strokes(fit_strokes(strokes, size, s, rng.uniform(0.5 - (1 - s)/2, 0.5 + (1 - s)/2, 2)), size)

@@ -10,7 +10,7 @@ __all__ = ['NUM_CLASSES', 'INPUT_SHAPE', 'SEED', 'render_pen_digit', 'render_pen
 import json, os, time
 from pathlib import Path
 import numpy as np
-from .data import load_mnist, load_pendigits, render_strokes, fit_strokes, default_brush, split_writers
+from .data import load_mnist, load_pendigits, render_strokes, fit_strokes, default_brush, split_writers, random_canvas
 from .mnistify import mnistify
 
 # %% ../nbs/03_model.ipynb #c003
