@@ -22,13 +22,24 @@ class ModelError(RuntimeError):
     "The model file is missing or is not a usable digit model"
 
 # %% ../nbs/04_classify.ipynb #c008
+def _check_digest(path:Path, digest:str):
+    "Raise `ModelError` unless `path` has the sha256 that the `model.json` beside it records (a model without one is not checked)"
+    meta = path.parent/"model.json"
+    if not meta.exists(): return
+    try: want = json.loads(meta.read_text()).get("tflite_sha256") if path.name == "digits.tflite" else None
+    except (OSError, ValueError, AttributeError) as e: raise ModelError(f"{meta} is not a readable model record: {e}") from None
+    if want and want != digest:
+        raise ModelError(f"{path} does not match the sha256 in {meta.name}: the file is damaged or was replaced (reinstall the package)")
+
 class Classifier:
     "A digit model loaded once; `predict_proba` is safe to call from many threads at once"
     def __init__(self, path=MODEL_PATH):
         path = Path(path)
         try: self.model = path.read_bytes()
         except OSError as e: raise ModelError(f"cannot read model {path}: {e.strerror or e}") from None
-        self.path, self.version = path, hashlib.sha256(self.model).hexdigest()[:12]
+        digest = hashlib.sha256(self.model).hexdigest()
+        self.path, self.version = path, digest[:12]
+        _check_digest(path, digest)
         self._local = threading.local()
         self._interpreter(1)  # fail now, not at the first request, if the file is not a model
 

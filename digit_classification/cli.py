@@ -42,8 +42,10 @@ def cmd_train(args):
 # %% ../nbs/07_cli.ipynb #c011
 def cmd_serve(args):
     "Serve the web app with gunicorn"
-    from digit_classification.app import serve
-    return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    from digit_classification.app import serve, ModelError
+    try: return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                      config={"MODEL_PATH": args.model} if args.model else None)
+    except ModelError as e: sys.exit(f"digit-classification serve: {e}")
 
 def cmd_dashboard(args):
     "Open the drawing dashboard under voila"
@@ -100,6 +102,7 @@ def parser()->argparse.ArgumentParser:
     w = sub.add_parser("serve", help="serve the web app (gunicorn)"); w.set_defaults(fn=cmd_serve)
     w.add_argument("--host", default="127.0.0.1"); w.add_argument("--port", type=int, default=5000)
     w.add_argument("--workers", type=int, default=1); w.add_argument("--threads", type=int, default=4)
+    w.add_argument("--model", help="model file to serve (default: the shipped digits.tflite)")
     d = sub.add_parser("dashboard", help="open the drawing dashboard (voila)"); d.set_defaults(fn=cmd_dashboard)
     d.add_argument("--port", type=int, default=8866); d.add_argument("--no-browser", action="store_true")
     r = sub.add_parser("readme", help="rebuild README.md from nbs/index.ipynb"); r.set_defaults(fn=cmd_readme)

@@ -7,7 +7,7 @@ __all__ = ['NUM_CLASSES', 'INPUT_SHAPE', 'SEED', 'render_pen_digit', 'render_pen
            'augmenter', 'train_dataset', 'build_model', 'train', 'to_tflite', 'save_model']
 
 # %% ../nbs/03_model.ipynb #c002
-import json, os, time
+import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
 from .data import load_mnist, load_pendigits, render_strokes, fit_strokes, default_brush, split_writers, random_canvas
@@ -137,8 +137,8 @@ def save_model(model:keras.Model, out, record:dict)->dict:
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     bare = build_model(); bare.set_weights(model.get_weights())   # a fresh, uncompiled copy: no optimiser state in the file
     bare.save(out/"digits.keras")
-    (out/"digits.tflite").write_bytes(to_tflite(model))
-    record = {k: v for k, v in record.items()}
+    tflite = to_tflite(model); (out/"digits.tflite").write_bytes(tflite)
+    record = {**record, "tflite_sha256": hashlib.sha256(tflite).hexdigest()}   # the classifier checks the file against it
     record["history"] = {k: [round(float(x), 5) for x in v] for k, v in record.get("history", {}).items()}
     (out/"model.json").write_text(json.dumps(record, indent=1))
     return record
