@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .classify import MODEL_DIR, MODEL_PATH, ModelError, load_classifier, classify
 from .mnistify import EmptyDrawingError, MAX_SIDE
-from .codec import CodecError, decode, decode_legacy, png_data_url
+from .codec import CodecError, decode, decode_legacy
 from .cli import image_to_ink
 
 # %% ../nbs/05_app.ipynb #c005
@@ -115,6 +115,11 @@ def _predict(ink)->"Prediction":
     "The model's prediction for `ink` (no ink: `EmptyDrawingError`, which the app answers with a 422)"
     return classify(ink, current_app.extensions["classifier"])
 
+def _preview_url(image:np.ndarray)->str:
+    "The 28×28 image the model saw as a grey PNG data URL: white ink on black, like MNIST (fast zlib: it is 784 pixels)"
+    buf = io.BytesIO(); Image.fromarray(np.round(image * 255).astype(np.uint8), "L").save(buf, "PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
 @api.post("/api/classify")
 def classify_view():
     "The digit in the drawing of a JSON body"
@@ -124,8 +129,8 @@ def classify_view():
     fields = [f for f in _DECODERS if f in body]
     if len(fields) != 1: abort(400, f"send exactly one drawing field: image, drawing, legacy or strokes (got {len(fields)})")
     p = _predict(_DECODERS[fields[0]](body))
-    mnist = png_data_url(np.dstack([np.round(p.image * 255)] * 3 + [np.full((28, 28), 255)]))
-    return jsonify(digit=p.digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities], mnist=mnist)
+    return jsonify(digit=p.digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
+                   mnist=_preview_url(p.image))
 
 # %% ../nbs/05_app.ipynb #c026
 compat = Blueprint("compat", __name__)
