@@ -51,21 +51,28 @@ def encode_legacy(ink   # square H×W ink mask, or H×W×4 RGBA canvas (ink wher
     return base64.b64encode((nib[0::2] << 4 | nib[1::2]).tobytes()).decode()
 
 # %% ../nbs/02_codec.ipynb #c019
-def _legacy_nibbles(payload)->np.ndarray:
-    "The 4-bit nibbles of a legacy `payload`, checked"
+def _legacy_max_len(n:int)->int:
+    "Characters in the longest legacy payload of an `n`×`n` canvas: the base64 of `n`² + 2 bytes"
+    return 4 * -(-(n*n + 2) // 3)
+
+def _legacy_bytes(payload)->bytes:
+    "The bytes of a legacy `payload`, a str of standard base64"
     if not isinstance(payload, str): raise CodecError(f"payload must be a str, not {type(payload).__name__}")
-    try: raw = base64.b64decode(payload, validate=True)
+    try: return base64.b64decode(payload, validate=True)
     except ValueError as e: raise CodecError(f"bad base64 in legacy payload: {e}") from None
+
+# %% ../nbs/02_codec.ipynb #c022
+def _legacy_nibbles(raw:bytes, at:int=0)->np.ndarray:
+    "The 4-bit nibbles of bytes `raw` of a legacy payload, checked (`at`: nibbles of the payload before `raw`)"
     b = np.frombuffer(raw, np.uint8)
     nib = np.stack([b >> 4, b & 15], 1).ravel()
     bad = np.flatnonzero(nib > 10)
-    if len(bad): raise CodecError(f"nibble {nib[bad[0]]} at position {bad[0]} is neither a comma (0) nor a digit (1-10)")
+    if len(bad): raise CodecError(f"nibble {nib[bad[0]]} at position {at + bad[0]} is neither a comma (0) nor a digit (1-10)")
     return nib
 
-# %% ../nbs/02_codec.ipynb #c022
+# %% ../nbs/02_codec.ipynb #c025
 def _legacy_runs(nib:np.ndarray)->np.ndarray:
     "Run lengths from the nibbles: decimal numbers separated by commas"
-    if not len(nib): return np.zeros(0, np.int64)
     sep = np.flatnonzero(nib == 0)
     starts, ends = np.r_[0, sep + 1], np.r_[sep, len(nib)]
     ndig = ends - starts
@@ -75,17 +82,36 @@ def _legacy_runs(nib:np.ndarray)->np.ndarray:
     val = np.where(nib > 0, (nib.astype(np.int64) - 1) * 10 ** np.clip(after, 0, 8), 0)
     return np.add.reduceat(val, starts)
 
-# %% ../nbs/02_codec.ipynb #c025
+# %% ../nbs/02_codec.ipynb #c028
+_CHUNK = 1 << 16   # bytes of a legacy payload decoded at a time: 128 Ki nibbles
+
+def _legacy_chunks(raw:bytes, chunk:int=_CHUNK):
+    "The run lengths of the bytes `raw` of a legacy payload: an array per `chunk` bytes"
+    carry = np.zeros(0, np.uint8)                      # the digits of a number that the previous chunk cut
+    for i in range(0, len(raw), chunk):
+        nib = np.concatenate([carry, _legacy_nibbles(raw[i:i + chunk], 2*i)])
+        if i + chunk >= len(raw): yield _legacy_runs(nib); return
+        cut = np.flatnonzero(nib == 0)[-1:]            # the last comma, if any
+        carry = nib[cut[0] + 1:] if len(cut) else nib
+        if len(carry) > 9: raise CodecError("a run length of more than 9 digits is longer than any canvas")
+        if len(cut): yield _legacy_runs(nib[:cut[0]])
+
+# %% ../nbs/02_codec.ipynb #c031
 def decode_legacy(payload:str,   # base64 text, as older canvas apps send it
                   size:int       # side of the square canvas
                  )->np.ndarray:
     "The `size`×`size` bool ink mask of a legacy `payload`"
     n = _check_side(size, "size")
-    ends = np.cumsum(_legacy_runs(_legacy_nibbles(payload)))
-    if len(ends) and ends[-1] > n*n: raise CodecError(f"runs cover {ends[-1]:,} pixels, more than the {n}×{n} canvas has")
-    return _from_toggles(ends[:len(ends) // 2 * 2], n*n).reshape(n, n)
+    if isinstance(payload, str) and len(payload) > (most := _legacy_max_len(n)):
+        raise CodecError(f"a payload of {len(payload):,} characters is longer than any {n}×{n} canvas needs ({most:,})")
+    out, end, k = np.zeros(n*n, bool), 0, 0          # the pixels; those the runs so far cover; how many runs so far
+    for runs in _legacy_chunks(_legacy_bytes(payload)):
+        start, end = end, end + int(runs.sum())
+        if end > n*n: raise CodecError(f"runs cover {end:,} pixels, more than the {n}×{n} canvas has")
+        out[start:end] = np.repeat((k + np.arange(len(runs))) % 2 == 1, runs); k += len(runs)
+    return out.reshape(n, n)
 
-# %% ../nbs/02_codec.ipynb #c032
+# %% ../nbs/02_codec.ipynb #c040
 VERSION = 1   # the version this module writes and reads
 
 def _row_changes(ink:np.ndarray)->list:
@@ -95,13 +121,13 @@ def _row_changes(ink:np.ndarray)->list:
     y, x = np.nonzero(pad[:, 1:] != pad[:, :-1])
     return [r.tolist() for r in np.split(x, np.searchsorted(y, np.arange(1, h)))]
 
-# %% ../nbs/02_codec.ipynb #c034
+# %% ../nbs/02_codec.ipynb #c042
 def _ue(n:int)->str:
     "Exp-Golomb (order 0) bits of `n` >= 0"
     b = bin(n + 1)[2:]
     return "0" * (len(b) - 1) + b
 
-# %% ../nbs/02_codec.ipynb #c037
+# %% ../nbs/02_codec.ipynb #c045
 def _row_code(ref:list, cur:list)->str:
     "Bits of the row with changes `cur`, coded against the changes `ref` of the row above"
     i = j = 0; last, out = -1, []
@@ -116,14 +142,14 @@ def _row_code(ref:list, cur:list)->str:
             last = cur[i]; i += 1; j += 1
     return "".join(out) + "1"
 
-# %% ../nbs/02_codec.ipynb #c040
+# %% ../nbs/02_codec.ipynb #c048
 def _pack(bits:str)->str:
     "URL-safe text of a bit string: zero-padded to whole bytes, base64url without '='"
     bits += "0" * (-len(bits) % 8)
     raw = int("1" + bits, 2).to_bytes(len(bits) // 8 + 1, "big")[1:]
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-# %% ../nbs/02_codec.ipynb #c042
+# %% ../nbs/02_codec.ipynb #c050
 def encode(ink    # H×W ink mask, or H×W×4 RGBA canvas (ink where alpha > 0); sides 1..2048
           )->str:  # base64url text, no padding
     "Our compact, URL-safe, self-describing code of `ink`"
@@ -132,7 +158,7 @@ def encode(ink    # H×W ink mask, or H×W×4 RGBA canvas (ink where alpha > 0);
     for cur in _row_changes(ink): bits.append(_row_code(ref, cur)); ref = cur
     return _pack("".join(bits))
 
-# %% ../nbs/02_codec.ipynb #c046
+# %% ../nbs/02_codec.ipynb #c054
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 def _unpack(text)->bytes:
@@ -144,10 +170,10 @@ def _unpack(text)->bytes:
     if base64.urlsafe_b64encode(raw).decode().rstrip("=") != text: raise CodecError("bad base64url: stray bits after the last byte")
     return raw
 
-# %% ../nbs/02_codec.ipynb #c050
+# %% ../nbs/02_codec.ipynb #c058
 class _Bits:
     "Reader of a bit string: fixed-width numbers, zero counts and Exp-Golomb numbers"
-    def __init__(self, raw:bytes): self.s, self.p = bin(int.from_bytes(b"\1" + raw, "big"))[3:], 0
+    def __init__(self, raw:bytes): self.s, self.p = f"{int.from_bytes(raw, 'big'):0{8 * len(raw)}b}" if raw else "", 0
     def take(self, n:int)->int:
         if self.p + n > len(self.s): raise CodecError("truncated code: it ends in the middle of a row")
         self.p += n; return int(self.s[self.p - n:self.p] or "0", 2)
@@ -159,7 +185,7 @@ class _Bits:
         n, self.p = k - self.p, k + 1; return n
     def ue(self)->int: n = self.zeros(12); return (1 << n | self.take(n)) - 1
 
-# %% ../nbs/02_codec.ipynb #c053
+# %% ../nbs/02_codec.ipynb #c061
 def _insert(r:_Bits, cur:list, last:int, w:int)->int:
     "Read an inserted run into `cur` after column `last`; return its end"
     a = last + 1 + r.ue(); b = a + 1 + r.ue()
@@ -170,7 +196,7 @@ def _vertical(r:_Bits, k:int)->int:
     "Offset of a vertical mode that started with `k` zeros (0..3)"
     return 0 if k == 0 else (-1 if r.take(1) else 1) * (k if k < 3 else 3 + r.ue())
 
-# %% ../nbs/02_codec.ipynb #c055
+# %% ../nbs/02_codec.ipynb #c063
 def _decode_row(r:_Bits, ref:list, w:int)->list:
     "Changes of the next row, read from `r` against the changes `ref` of the row above"
     cur, j, last = [], 0, -1
@@ -187,7 +213,7 @@ def _decode_row(r:_Bits, ref:list, w:int)->list:
             if not last < c <= w: raise CodecError(f"a vertical mode puts a change at column {c}, outside {last + 1}..{w}")
             cur.append(c); last, j = c, j + 1
 
-# %% ../nbs/02_codec.ipynb #c059
+# %% ../nbs/02_codec.ipynb #c067
 def decode(text:str   # a code made by `encode` (or `codec.js`)
           )->np.ndarray:  # H×W bool ink mask
     "The H×W bool ink mask of a code made by `encode`"
@@ -196,14 +222,15 @@ def decode(text:str   # a code made by `encode` (or `codec.js`)
     r = _Bits(raw)
     if (v := r.take(8)) != VERSION: raise CodecError(f"unknown version {v}: this decoder reads version {VERSION}")
     w, h = _check_side(r.take(12) + 1, "width"), _check_side(r.take(12) + 1, "height")
-    ref, toggles = [], []
+    out, ref = np.zeros((h, w), bool), []
     for y in range(h):
-        ref = _decode_row(r, ref, w); toggles += [y*w + c for c in ref]
+        ref = _decode_row(r, ref, w)
+        if ref: out[y] = _from_toggles(ref, w)
     rest = r.s[r.p:]
     if len(rest) >= 8 or "1" in rest: raise CodecError(f"trailing data after the last row: {len(rest)} bits")
-    return _from_toggles(toggles, h*w).reshape(h, w)
+    return out
 
-# %% ../nbs/02_codec.ipynb #c068
+# %% ../nbs/02_codec.ipynb #c078
 def png_data_url(rgba  # H×W×4 uint8 canvas
                 )->str:
     "What `canvas.toDataURL()` sends for an RGBA canvas: a base64 PNG in a data URL"
