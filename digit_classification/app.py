@@ -16,9 +16,8 @@ from gunicorn.app.base import BaseApplication
 from PIL import Image, ImageDraw
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .classify import MODEL_DIR, MODEL_PATH, ModelError, load_classifier, classify
-from .mnistify import EmptyDrawingError, MAX_SIDE
+from .mnistify import EmptyDrawingError, MAX_SIDE, to_ink
 from .codec import CodecError, decode, decode_legacy
-from .cli import image_to_ink
 
 # %% ../nbs/05_app.ipynb #c005
 MAX_BODY = 1 << 20          # bytes in a request body
@@ -71,7 +70,7 @@ def _image_ink(text, field:str="image")->np.ndarray:
     except (OSError, SyntaxError, ValueError): abort(422, unreadable)
     with img:
         if max(img.size) > MAX_SIDE: abort(413, f"{field} is {img.width}×{img.height} px; " + too_big.split(" is ")[1])
-        try: img.load(); return image_to_ink(img)
+        try: img.load(); return to_ink(img)
         except (OSError, SyntaxError, ValueError): abort(422, unreadable)
 
 # %% ../nbs/05_app.ipynb #c018
