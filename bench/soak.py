@@ -108,7 +108,8 @@ def soak(clients:int=32, seconds:float=60, workers:int=2, threads:int=4, kill_wo
     outcomes = {k: sum(r[3] == k for r in results) for k in ("ok", "wrong", "5xx", "conn error")}
     return dict(requests=len(results), **outcomes, bad_requests=sum(r[1] not in ("strokes", "drawing", "image", "legacy", "/classify", "/guess") for r in results),
                 per_second=len(results) / seconds, p50_ms=float(np.percentile(lat, 50)), p99_ms=float(np.percentile(lat, 99)),
-                rss_start_mb=warm[0] if warm else None, rss_end_mb=warm[-1] if warm else None, rss_max_mb=max(m for _, m in rss),
+                rss_start_mb=warm[0] if warm else None, rss_mid_mb=warm[len(warm) // 2] if warm else None,
+                rss_end_mb=warm[-1] if warm else None, rss_max_mb=max(m for _, m in rss),
                 killed_worker=bool(killed), killed_worker_connections=killed[0][2] if killed else 0, workers_after=workers_after, exit_code=exit_code,
                 failed_at_kill=sum(r[3] != "ok" for r in results if killed and 0 <= r[0] + r[2] - killed[0][0] < 2),
                 failed_later=sum(r[3] != "ok" for r in results if killed and r[0] + r[2] - killed[0][0] >= 2),
