@@ -2,7 +2,7 @@
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/app_bench.py [--n 500] [--cold 3] [--side 336]
 Both servers are started the same way (gunicorn, 1 worker, 4 gthread threads) on free ports; ours by `digit-classification serve`,
-the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras) by gunicorn on `old_app()` below.
+the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras from nbs/models) by gunicorn on `old_app()` below.
 One client, keep-alive connections, requests interleaved in blocks of 50 (this machine is shared and noisy).
 Typical drawing: UCI pen digits fitted to the page's canvas (`--side` CSS px), sent as the page sends them.
 """
@@ -18,8 +18,8 @@ def old_app():
     import keras
     from flask import Flask, request, jsonify
     from PIL import Image
-    from digit_classification.classify import MODEL_DIR
-    model, app = keras.models.load_model(MODEL_DIR/"digits.keras"), Flask("old_app")
+    from digit_classification.model import KERAS_PATH
+    model, app = keras.models.load_model(KERAS_PATH), Flask("old_app")
     @app.post("/guess")
     def guess():
         raw = base64.b64decode(request.get_json()["imgURL"].partition(",")[2])

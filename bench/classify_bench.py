@@ -34,7 +34,8 @@ def time_old(n):
     "The old apps' path: mnistify, then Keras model.predict per request"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
-    model = keras.models.load_model(MODEL_DIR/"digits.keras")
+    from digit_classification.model import KERAS_PATH
+    model = keras.models.load_model(KERAS_PATH)
     cs, out = canvases(n), []
     for c in cs[:5]: model.predict(mnistify(c)[None, ..., None], verbose=0)
     for c in cs:
