@@ -42,11 +42,14 @@ def start(cmd:list, port:int, path:str, body:bytes, timeout:float=60):
         except OSError: time.sleep(0.01)
     proc.kill(); sys.exit(f"{cmd} did not answer within {timeout} s")
 
+def status_mb(pid:int, key:str="VmRSS")->float:
+    "A memory figure of `/proc/PID/status` (VmRSS: resident now, VmHWM: the most it ever was), in MB"
+    return int([l for l in open(f"/proc/{pid}/status") if l.startswith(key)][0].split()[1]) / 1024
+
 def rss_mb(pid:int)->float:
     "Resident memory of a process and all its descendants, in MB"
     kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    kb = int([l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split()[1])
-    return kb / 1024 + sum(rss_mb(int(k)) for k in kids)
+    return status_mb(pid) + sum(rss_mb(int(k)) for k in kids)
 
 def timed_posts(port:int, path:str, bodies:list)->list:
     "Seconds for each POST, on one fresh keep-alive connection (gunicorn drops idle ones after 2 s); the first is not timed"

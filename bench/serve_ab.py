@@ -13,10 +13,8 @@ from app_bench import free_port, page_strokes, start, timed_posts
 
 def command(port:int, settings:dict)->list:
     "A process running our app under gunicorn with `serve`'s settings, overridden by `settings`"
-    options = dict(bind=f"127.0.0.1:{port}", workers=1, threads=4, worker_class="gthread", accesslog="-", control_socket_disable=True,
-                   access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss') | settings
-    return [sys.executable, "-c", "import gunicorn.http.wsgi; from digit_classification.app import _Gunicorn; "
-            f"gunicorn.http.wsgi.SERVER = 'digit-classification'; _Gunicorn({options!r}).run()"]
+    return [sys.executable, "-c", "from digit_classification.app import _Gunicorn, gunicorn_options; "
+            f"_Gunicorn(gunicorn_options(port={port}, workers=1) | {settings!r}).run()"]
 
 def parse(variant:str)->tuple:
     "'name:key=value,...' as (name, settings); values that look like ints become ints"

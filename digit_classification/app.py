@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MAX_BODY', 'MAX_STROKES', 'MAX_POINTS', 'MAX_CODE', 'REQUEST_SECONDS', 'BRUSH', 'RENDER_SIDE', 'api', 'compat',
            'STATIC_DIR', 'strokes_to_ink', 'classify_view', 'legacy_classify', 'legacy_guess', 'openapi', 'create_app',
-           'serve']
+           'gunicorn_options', 'serve']
 
 # %% ../nbs/05_app.ipynb #c002
 import base64, binascii, io, time
@@ -210,7 +210,7 @@ def _read_body():
     "Read a POST's body whole before a view parses it: 413 over `MAX_BODY` even when chunked, 408 if it takes over `REQUEST_SECONDS`"
     env, n = request.environ, request.content_length
     if request.method != "POST" or (n is None and not env.get("wsgi.input_terminated")): return   # no body
-    if n is not None and n > MAX_BODY: abort(413, f"request too large: the limit is {MAX_BODY:,} bytes")
+    if n is not None and n > MAX_BODY: raise RequestEntityTooLarge()   # worded by `_json_error`
     sock, seconds = env.get("gunicorn.socket"), current_app.config["REQUEST_SECONDS"]
     deadline, want, body = time.monotonic() + seconds, MAX_BODY + 1 if n is None else n, bytearray()
     try:
@@ -224,7 +224,7 @@ def _read_body():
     except Exception as e: abort(400, f"the request body could not be read: {e}")   # the server's stream: bad chunking, a reset
     finally:
         if sock: sock.settimeout(None)
-    if len(body) > MAX_BODY: abort(413, f"request too large: the limit is {MAX_BODY:,} bytes")
+    if len(body) > MAX_BODY: raise RequestEntityTooLarge()
     if n is not None and len(body) < n: abort(400, f"the request body ended after {len(body):,} of its {n:,} bytes")
     env.update({"wsgi.input": io.BytesIO(bytes(body)), "CONTENT_LENGTH": str(len(body)), "wsgi.input_terminated": False})
     env.pop("HTTP_TRANSFER_ENCODING", None)
@@ -269,9 +269,16 @@ class _Gunicorn(BaseApplication):
     "gunicorn running `create_app(config)` in each worker"
     def __init__(self, options:dict, config=None): self.options, self.app_config = options, config; super().__init__()
     def load_config(self):
+        gunicorn.http.wsgi.SERVER = "digit-classification"  # the Server header, without gunicorn's name
         for k, v in self.options.items():
             if k in self.cfg.settings: self.cfg.set(k, v)   # (control_socket_disable is new in gunicorn 25.1)
     def load(self): return create_app(self.app_config)
+
+def gunicorn_options(host:str="127.0.0.1", port:int=5000, workers:int=1, threads:int=4)->dict:
+    "The gunicorn settings `serve` runs with"
+    return dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers, threads=threads,
+                worker_class="gthread", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+                timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
 
 def serve(host:str="127.0.0.1",   # address to listen on
           port:int=5000,          # TCP port
@@ -280,8 +287,4 @@ def serve(host:str="127.0.0.1",   # address to listen on
           config=None):           # `create_app` overrides, e.g. {"MODEL_PATH": ...}
     "Run the app under gunicorn until stopped; raises `ModelError` at once if the model cannot be loaded"
     load_classifier((config or {}).get("MODEL_PATH"))   # fail here, once, with a clear message
-    gunicorn.http.wsgi.SERVER = "digit-classification"  # the Server header, without gunicorn's name
-    options = dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers, threads=threads,
-                   worker_class="gthread", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
-                   timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
-    _Gunicorn(options, config).run()
+    _Gunicorn(gunicorn_options(host, port, workers, threads), config).run()

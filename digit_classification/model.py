@@ -7,11 +7,12 @@ __all__ = ['NUM_CLASSES', 'INPUT_SHAPE', 'SEED', 'KERAS_PATH', 'render_pen_digit
            'change_stroke_weight', 'augmenter', 'train_dataset', 'build_model', 'train', 'to_tflite', 'save_model']
 
 # %% ../nbs/03_model.ipynb #c002
-import hashlib, importlib.resources, json, os, time
+import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
 from .data import load_mnist, load_pendigits, render_strokes, fit_strokes, default_brush, split_writers, random_canvas
 from .mnistify import mnistify
+from .classify import MODEL_DIR
 
 # %% ../nbs/03_model.ipynb #c003
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the way
@@ -125,7 +126,7 @@ def train(out,                  # folder for the model files and the training re
         best_epoch=int(np.argmax(hist.history["val_accuracy"])) + 1, history=hist.history))
 
 # %% ../nbs/03_model.ipynb #c026
-KERAS_PATH = Path(str(importlib.resources.files("digit_classification"))).parent/"nbs"/"models"/"digits.keras"  # in a checkout
+KERAS_PATH = MODEL_DIR.parents[1]/"nbs"/"models"/"digits.keras"   # in a source checkout, beside the package
 
 def to_tflite(model:keras.Model)->bytes:
     "The model as a LiteRT flatbuffer with float16 weights"
