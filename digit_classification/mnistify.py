@@ -8,6 +8,7 @@ __all__ = ['MAX_SIDE', 'BOX', 'MNIST_COM', 'SIDE', 'EmptyDrawingError', 'image_i
 
 # %% ../nbs/01_mnistify.ipynb #c002
 import numpy as np
+from functools import lru_cache
 
 # %% ../nbs/01_mnistify.ipynb #c005
 MAX_SIDE = 2048  # largest drawing side we accept
@@ -52,16 +53,20 @@ def crop_to_ink(ink:np.ndarray)->np.ndarray:
     return ink[rows[0]:rows[-1]+1, cols[0]:cols[-1]+1]
 
 # %% ../nbs/01_mnistify.ipynb #c016
-def area_resize(a:np.ndarray, n_out:int, axis:int)->np.ndarray:
-    "Resize `a` along `axis` to `n_out` pixels by area averaging"
-    a = np.moveaxis(a, axis, 0)
-    n_in = a.shape[0]
-    run = np.concatenate([np.zeros_like(a[:1]), np.cumsum(a, 0, dtype=np.float32)])   # ink before each pixel edge
+@lru_cache(maxsize=4096)
+def _edges(n_in:int, n_out:int)->tuple:
+    "Where the `n_out + 1` output pixel edges fall in the input: the pixel `i` each lies in and how far into it, `f`"
     edges = np.arange(n_out + 1) * (n_in / n_out)
     i = np.minimum(edges.astype(int), n_in - 1)
-    f = (edges - i).astype(np.float32).reshape(-1, *[1] * (a.ndim - 1))
-    at_edges = run[i] + f * (run[i + 1] - run[i])
-    return np.moveaxis(np.diff(at_edges, axis=0) * np.float32(n_out / n_in), 0, axis)
+    return i, (edges - i).astype(np.float32)
+
+def area_resize(a:np.ndarray, n_out:int, axis:int)->np.ndarray:
+    "Resize `a` along `axis` to `n_out` pixels by area averaging"
+    a = np.swapaxes(a, 0, axis)
+    run = np.zeros((len(a) + 1, *a.shape[1:]), np.float32); np.cumsum(a, 0, out=run[1:])   # ink before each pixel edge
+    i, f = _edges(len(a), n_out)
+    at_edges = run[i] + f.reshape(-1, *[1] * (a.ndim - 1)) * (run[i + 1] - run[i])
+    return np.swapaxes(np.diff(at_edges, axis=0) * np.float32(n_out / len(a)), 0, axis)
 
 # %% ../nbs/01_mnistify.ipynb #c018
 BOX = 20  # MNIST fits each digit in a 20×20 box
@@ -84,7 +89,7 @@ def centre_in_field(box:np.ndarray, side:int=SIDE, com=MNIST_COM)->np.ndarray:
     h, w = box.shape
     m = box.sum()
     cy, cx = (box.sum(1) * np.arange(h)).sum() / m, (box.sum(0) * np.arange(w)).sum() / m
-    y, x = int(np.clip(round(com[0] - cy), 0, side - h)), int(np.clip(round(com[1] - cx), 0, side - w))
+    y, x = min(max(round(com[0] - cy), 0), side - h), min(max(round(com[1] - cx), 0), side - w)   # whole pixels, no ink lost
     out = np.zeros((side, side), np.float32)
     out[y:y+h, x:x+w] = box / box.max()
     return out
