@@ -8,9 +8,11 @@ __all__ = ['MAX_BODY', 'MAX_STROKES', 'MAX_POINTS', 'MAX_CODE', 'REQUEST_SECONDS
            'gunicorn_options', 'serve']
 
 # %% ../nbs/05_app.ipynb #c002
-import base64, binascii, io, struct, time, zlib
+import base64, binascii, io, struct, threading, time, zlib
+from collections import deque
+from concurrent.futures import Future
 import numpy as np
-import gunicorn.http.wsgi
+import gunicorn.http.wsgi, gunicorn.workers.gthread
 from flask import Flask, Blueprint, Request, abort, current_app, jsonify, request
 from gunicorn.app.base import BaseApplication
 from PIL import Image, ImageDraw
@@ -281,7 +283,7 @@ class _Gunicorn(BaseApplication):
 def gunicorn_options(host:str="127.0.0.1", port:int=5000, workers:int=1, threads:int=4)->dict:
     "The gunicorn settings `serve` runs with"
     return dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers, threads=threads,
-                worker_class="gthread", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+                worker_class="digit_classification.app._Worker", accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
                 timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
 
 def serve(host:str="127.0.0.1",   # address to listen on
@@ -292,3 +294,49 @@ def serve(host:str="127.0.0.1",   # address to listen on
     "Run the app under gunicorn until stopped; raises `ModelError` at once if the model cannot be loaded"
     load_classifier((config or {}).get("MODEL_PATH"))   # fail here, once, with a clear message
     _Gunicorn(gunicorn_options(host, port, workers, threads), config).run()
+
+# %% ../nbs/05_app.ipynb #c056
+class _LastIdleFirst:
+    "A thread pool that gives each job to the thread that went idle last (the one whose memory is still in the cache)"
+    def __init__(self, threads:int):
+        self._lock, self._idle, self._queue, self._closed = threading.Lock(), [], deque(), False
+        self._threads = [threading.Thread(target=self._serve, daemon=True, name=f"request-{i}") for i in range(threads)]
+        for t in self._threads: t.wake, t.job = threading.Semaphore(0), None; t.start()
+
+    def submit(self, fn, *args)->Future:
+        "Run `fn(*args)` on the thread that went idle last, or on the first to finish if all are busy"
+        job = (Future(), fn, args)
+        with self._lock:
+            if self._closed: raise RuntimeError("cannot submit a job after shutdown")
+            if self._idle: t = self._idle.pop(); t.job = job; t.wake.release()
+            else: self._queue.append(job)
+        return job[0]
+
+    def _serve(self):
+        me = threading.current_thread()
+        while True:
+            with self._lock:
+                if self._closed: return
+                job = self._queue.popleft() if self._queue else None
+                if job is None: self._idle.append(me)   # the top of the stack: the next job is ours
+            if job is None:
+                me.wake.acquire(); job, me.job = me.job, None
+                if job is None: return                   # woken by shutdown
+            future, fn, args = job
+            if future.set_running_or_notify_cancel():
+                try: future.set_result(fn(*args))
+                except BaseException as e: future.set_exception(e)
+
+    def shutdown(self, wait:bool=True, cancel_futures:bool=False):
+        "Let each thread finish its job and stop; jobs not yet started are cancelled"
+        with self._lock:
+            self._closed = True
+            for future, _, _ in self._queue: future.cancel()
+            self._queue.clear(); idle, self._idle = self._idle, []
+        for t in idle: t.wake.release()
+        if wait:
+            for t in self._threads: t.join()
+
+class _Worker(gunicorn.workers.gthread.ThreadWorker):
+    "gunicorn's gthread worker with a `_LastIdleFirst` pool"
+    def get_thread_pool(self): return _LastIdleFirst(self.cfg.threads)
