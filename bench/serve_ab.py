@@ -2,8 +2,10 @@
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_ab.py [--n 400] [VARIANT ...]
 A variant is `name:key=value,key=value` of gunicorn settings on top of what `serve` uses, e.g.
-    python bench/serve_ab.py default threads1:threads=1 cparser:http_parser=fast
-(`http_parser=fast` needs `pip install gunicorn_h1c`). One worker each; one client, keep-alive, blocks of 50 requests in turn.
+    python bench/serve_ab.py default executor:worker_class=gthread threads1:threads=1 cparser:http_parser=fast
+(`worker_class=gthread` is gunicorn's own worker, with its ThreadPoolExecutor; `http_parser=fast` needs `pip install gunicorn_h1c`).
+A variant listed twice (`default default2`) shows how far apart two identical servers read in one run: 2-15% in our runs.
+One worker each; one client, keep-alive, blocks of 50 requests in turn.
 """
 import argparse, json, sys
 from pathlib import Path
