@@ -4,8 +4,8 @@ Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/app_bench.py [--n 500
 Both servers are started the same way (gunicorn, 1 worker, 4 gthread threads) on free ports; ours by `digit-classification serve`,
 the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras from nbs/models) by gunicorn on `old_app()` below.
 One client, keep-alive connections, requests interleaved in blocks of 50 (this machine is shared and noisy). The client is a bare
-HTTP/1.1 client on a socket (`raw_post`), so that the figures are the servers' and not Python's http.client's (which adds
-0.15-0.25 ms a request here); our p50 through http.client is printed too.
+HTTP/1.1 client on a socket (`raw_post`), so that the figures are the servers' and not Python's http.client's (0.15 ms a
+request more against a hello-world app here, within 0.07 ms of it against ours); our p50 through http.client is printed too.
 Typical drawing: UCI pen digits fitted to the page's canvas (`--side` CSS px), sent as the page sends them.
 The in-process row times the same requests as a WSGI call of our app in the benchmark's own process, in blocks between the
 servers' blocks: it tells the app's own work from gunicorn's and HTTP's, and how fast the machine was (its speed swings 2x by hour).
@@ -71,12 +71,12 @@ def raw_post(sock, path:str, body:bytes)->int:
 
 def timed_posts(port:int, path:str, bodies:list, client:str="http.client")->list:
     """Seconds for each POST, on one fresh keep-alive connection (gunicorn drops idle ones after 2 s); the first is not timed.
-    `client`: Python's `http.client`, or "raw", `raw_post`, which costs 0.15-0.25 ms less a request here (closer to a browser's native fetch)"""
+    `client`: Python's `http.client`, or "raw": `raw_post`, lighter, closer to a browser's native fetch"""
     if client == "raw":
         sock = socket.create_connection(("127.0.0.1", port)); sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        post = lambda b: raw_post(sock, path, b)
+        post, close = lambda b: raw_post(sock, path, b), sock.close
     else:
-        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn = http.client.HTTPConnection("127.0.0.1", port); close = conn.close
         def post(b):
             conn.request("POST", path, b, {"Content-Type": "application/json"}); r = conn.getresponse(); r.read(); return r.status
     try:
@@ -84,7 +84,7 @@ def timed_posts(port:int, path:str, bodies:list, client:str="http.client")->list
         for b in bodies:
             t0 = time.perf_counter(); status = post(b); out.append(time.perf_counter() - t0); assert status == 200, status
         return out
-    finally: (sock if client == "raw" else conn).close()
+    finally: close()
 
 def in_process(app, path:str, bodies:list)->list:
     "Seconds for the WSGI `app` to answer each POST, called in this process: the request's own work, no server, no HTTP"
