@@ -13,6 +13,7 @@ servers' blocks: it tells the app's own work from gunicorn's and HTTP's, and how
 import argparse, base64, http.client, io, json, os, re, socket, subprocess, sys, time
 from pathlib import Path
 import numpy as np
+from digit_classification.testing import free_port
 
 BIN = Path(sys.executable).parent
 
@@ -31,9 +32,6 @@ def old_app():
         p = model.predict(np.asarray(img, np.float32)[None, ..., None] / 255, verbose=0)[0]
         return jsonify(message=str(int(p.argmax())))
     return app
-
-def free_port()->int:
-    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
 
 def start(cmd:list, port:int, path:str, body:bytes, timeout:float=60):
     "Start a server; return (process, seconds from start to its first 200 answer to POST `path`)"

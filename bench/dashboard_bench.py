@@ -10,11 +10,10 @@ This machine is shared and noisy: read medians.
 """
 import argparse, statistics, subprocess, time
 import numpy as np
-from digit_classification.dashboard import DrawingDashboard, DASHBOARD_NB, voila_command, free_port, _wait_for_port, mouse_draw
+from digit_classification.dashboard import DrawingDashboard, DASHBOARD_NB, voila_command
+from digit_classification.testing import CHROMIUM, free_port, wait_for_port, mouse_draw
 from digit_classification.data import load_pendigits, fit_strokes
 
-CHROMIUM = dict(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run"])
 CANVAS_READY = "() => { const c = document.querySelector('canvas.dc-canvas'); return c && c.getContext('2d').getImageData(2, 2, 1, 1).data[3] == 255 }"
 WATCH = """() => { window.__up = null; window.__shown = null;
   document.querySelector('canvas.dc-canvas').addEventListener('mouseup', () => { window.__up = performance.now(); window.__shown = null; }, true);
@@ -30,7 +29,7 @@ def start_to_interactive(browser, n):
         port = free_port(); t0 = time.perf_counter()
         proc = subprocess.Popen(voila_command(port, False), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            _wait_for_port(port, proc, 120)
+            wait_for_port(port, proc, 120)
             page.goto(f"http://127.0.0.1:{port}/"); page.wait_for_function(CANVAS_READY, timeout=120000, polling=20)
             out.append(time.perf_counter() - t0)
         finally:
@@ -43,7 +42,7 @@ def stroke_latency(browser, digits):
     proc = subprocess.Popen(voila_command(port, False), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out, right = [], 0
     try:
-        _wait_for_port(port, proc, 120)
+        wait_for_port(port, proc, 120)
         page = browser.new_page(viewport={"width": 1100, "height": 760})
         page.goto(f"http://127.0.0.1:{port}/"); page.wait_for_function(CANVAS_READY, timeout=120000)
         page.evaluate(WATCH)

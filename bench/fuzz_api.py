@@ -1,7 +1,7 @@
 """Property-based fuzzing of the web API with the Flask test client: no 5xx, every 4xx a JSON `{"error": "..."}`.
 
 Usage: python bench/fuzz_api.py [N]   (N generated requests in total, default 10,000, then schemathesis: N/20 per operation and mode)
-`nbs/08_reliability.ipynb` imports the strategies and checks from here. Our strategies aim at what we know is fragile (images,
+`nbs/12_reliability.ipynb` imports the strategies and checks from here. Our strategies aim at what we know is fragile (images,
 codes, strokes); schemathesis generates from the API's own OpenAPI description, positive (valid by the schema) and negative."""
 import base64, io, json, math, struct, sys, time, zlib
 import numpy as np

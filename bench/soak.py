@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 from pathlib import Path
 import numpy as np, psutil
 sys.path.insert(0, str(Path(__file__).parent))
-from app_bench import BIN, free_port, page_strokes, rss_mb
+from app_bench import BIN, page_strokes, rss_mb
+from digit_classification.testing import free_port
 
 def mix(n_digits:int=60, seed:int=0)->list:
     "Requests as (name, path, body bytes, content type, expected status, expected body), expected from the app in process"
