@@ -16,7 +16,7 @@ from digit_classification.testing import free_port
 
 def command(port:int, settings:dict)->list:
     "A process running our app under gunicorn with `serve`'s settings, overridden by `settings`"
-    return [sys.executable, "-c", "from digit_classification.app import _Gunicorn, gunicorn_options; "
+    return [sys.executable, "-c", "from digit_classification.server import _Gunicorn, gunicorn_options; "
             f"_Gunicorn(gunicorn_options(port={port}, workers=1) | {settings!r}).run()"]
 
 def parse(variant:str)->tuple:

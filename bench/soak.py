@@ -20,7 +20,8 @@ from digit_classification.testing import free_port
 
 def mix(n_digits:int=60, seed:int=0)->list:
     "Requests as (name, path, body bytes, content type, expected status, expected body), expected from the app in process"
-    from digit_classification.app import create_app, MAX_BODY
+    from digit_classification.app import create_app
+    from digit_classification.inputs import MAX_BODY
     from digit_classification.codec import encode, encode_legacy, png_data_url
     from digit_classification.data import load_pendigits
     from digit_classification.mnistify import strokes_to_canvas

@@ -31,7 +31,8 @@ def cmd_train(args):
 # %% ../nbs/11_cli.ipynb #c009
 def cmd_serve(args):
     "Serve the web app with gunicorn"
-    from digit_classification.app import serve, ModelError
+    from digit_classification.server import serve
+    from digit_classification.classify import ModelError
     try: return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
                       config={"MODEL_PATH": args.model} if args.model else None)
     except ModelError as e: sys.exit(f"digit-classification serve: {e}")
