@@ -13,7 +13,7 @@ servers' blocks: it tells the app's own work from gunicorn's and HTTP's, and how
 import argparse, base64, http.client, io, json, os, re, socket, subprocess, sys, time
 from pathlib import Path
 import numpy as np
-from digit_classification.testing import free_port
+from digit_classification.testing import free_port, page_strokes, rss_mb, save_table
 
 BIN = Path(sys.executable).parent
 
@@ -43,15 +43,6 @@ def start(cmd:list, port:int, path:str, body:bytes, timeout:float=60):
             if c.getresponse().status == 200: return proc, time.perf_counter() - t0
         except OSError: time.sleep(0.01)
     proc.kill(); sys.exit(f"{cmd} did not answer within {timeout} s")
-
-def status_mb(pid:int, key:str="VmRSS")->float:
-    "A memory figure of `/proc/PID/status` (VmRSS: resident now, VmHWM: the most it ever was), in MB"
-    return int([l for l in open(f"/proc/{pid}/status") if l.startswith(key)][0].split()[1]) / 1024
-
-def rss_mb(pid:int)->float:
-    "Resident memory of a process and all its descendants, in MB"
-    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return status_mb(pid) + sum(rss_mb(int(k)) for k in kids)
 
 def raw_post(sock, path:str, body:bytes)->int:
     "POST a JSON `body` on a keep-alive socket, read the whole answer and return its status: a bare HTTP/1.1 client"
@@ -93,17 +84,6 @@ def in_process(app, path:str, bodies:list)->list:
         t0 = time.perf_counter(); b"".join(app(env, lambda status, headers: None)); out.append(time.perf_counter() - t0)
     return out
 
-def page_strokes(d, side:int)->list:
-    "The strokes the page would send for pen digit `d`: whole CSS px, a point kept when 2 px (L1) from the last"
-    from digit_classification.data import fit_strokes
-    out = []
-    for s in fit_strokes(d.strokes, side):
-        pts = [np.round(s[0]).astype(int).tolist()]
-        for p in np.round(s[1:]).astype(int).tolist():
-            if abs(p[0] - pts[-1][0]) + abs(p[1] - pts[-1][1]) >= 2: pts.append(p)
-        out.append(pts)
-    return out
-
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--n", type=int, default=500); ap.add_argument("--cold", type=int, default=3)
     ap.add_argument("--side", type=int, default=336, help="the page's canvas side in CSS px (336 on a desktop)")
@@ -138,20 +118,21 @@ def main():
         proc.terminate(); oproc.terminate(); proc.wait(); oproc.wait()
 
     ms = lambda t, q: np.percentile(t, q) * 1e3
-    print(f"{args.n} pen digits on a {args.side} px canvas, one client over loopback, gunicorn 1 worker x 4 threads\n")
-    print(f"| {'measure':<46} | {'ours':>10} | {'old path':>10} | {'goal':<16} |\n|{'-'*48}|{'-'*12}|{'-'*12}|{'-'*18}|")
-    row = lambda name, a, b, goal: print(f"| {name:<46} | {a:>10} | {b:>10} | {goal:<16} |")
+    lines = [f"`python bench/app_bench.py --n {args.n}`: {args.n} pen digits on a {args.side} px canvas, one client over loopback, "
+             "gunicorn 1 worker × 4 threads, one run\n", "| measure | ours | old path | goal |", "|---|---|---|---|"]
+    row = lambda name, a, b, goal: lines.append(f"| {name} | {a} | {b} | {goal} |")
     row("POST latency p50 (ms)", f"{ms(t_ours, 50):.2f}", f"{ms(t_old, 50):.2f}", "<= 3 ms")
     row("POST latency p99 (ms)", f"{ms(t_ours, 99):.2f}", f"{ms(t_old, 99):.2f}", "")
-    row("  with Python's http.client as the client, p50 (ms)", f"{ms(t_http, 50):.2f}", "", "")
-    row("  the app's own work: in process, p50 (ms)", f"{ms(t_local, 50):.2f}", "", "")
+    row("&nbsp;&nbsp;with Python's http.client as the client, p50 (ms)", f"{ms(t_http, 50):.2f}", "", "")
+    row("&nbsp;&nbsp;the app's own work: in process, p50 (ms)", f"{ms(t_local, 50):.2f}", "", "")
     row("speed-up at p50 (old / ours)", f"{ms(t_old, 50) / ms(t_ours, 50):.0f}x", "", ">= 10x")
     row(f"cold start to first answer (s, median of {args.cold})", f"{np.median(colds):.2f}", f"{ocold:.2f}", "<= 3 s")
     row("server RSS, master + worker (MB)", f"{mem:.0f}", f"{omem:.0f}", "<= 300 MB")
     sizes = lambda xs: f"{np.median([len(x) for x in xs]) / 1024:.2f}"
     row("request body, median (KiB): strokes JSON", sizes(ours), "", "")
-    row("  toDataURL() PNG, devicePixelRatio 1", sizes(png_data_url(c) for c in canvases[1]), "", "")
-    row("  toDataURL() PNG, devicePixelRatio 2", sizes(png_data_url(c) for c in canvases[2]), "", "")
-    row("  our codec of the canvas (dPR 1), for reference", sizes(encode(c) for c in canvases[1]), "", "")
+    row("&nbsp;&nbsp;toDataURL() PNG, devicePixelRatio 1", sizes(png_data_url(c) for c in canvases[1]), "", "")
+    row("&nbsp;&nbsp;toDataURL() PNG, devicePixelRatio 2", sizes(png_data_url(c) for c in canvases[2]), "", "")
+    row("&nbsp;&nbsp;our codec of the canvas (dPR 1), for reference", sizes(encode(c) for c in canvases[1]), "", "")
+    save_table(__file__, "\n".join(lines))
 
 if __name__ == "__main__": main()

@@ -10,6 +10,7 @@ from digit_classification import classify, mnistify
 from digit_classification.data import MODEL_DIR
 from digit_classification.data import load_pendigits, fit_strokes
 from digit_classification.mnistify import strokes_to_canvas
+from digit_classification.testing import save_table
 
 COLD = """import time, numpy as np; t0 = time.perf_counter()
 import digit_classification
@@ -62,11 +63,13 @@ def main():
     to = [t for t, _ in ours]; tl = [t for t, _ in old]
     mo, ml = np.median(to) * 1e3, np.median(tl) * 1e3
     sizes = {f.name: f.stat().st_size for f in sorted(MODEL_DIR.iterdir())}
-    print(f"canvases: {args.n} 280x280 RGBA pen digits; LiteRT and Keras agree on {agree}/{len(old)}")
-    print(f"classify() p50 {mo:.3f} ms  p90 {np.percentile(to, 90)*1e3:.3f} ms  (two blocks, before and after the Keras block)")
-    print(f"old path (mnistify + Keras model.predict) p50 {ml:.2f} ms -> speed-up {ml/mo:.0f}x")
-    print(f"cold import + first classify: {wall:.2f} s in-process, {proc:.2f} s whole process (median of {args.cold})")
-    print(f"process RSS after first classify: {rss} MB")
-    print(f"shipped model files: {json.dumps(sizes)} total {sum(sizes.values())/1e6:.3f} MB")
+    save_table(__file__, "\n".join([
+        f"`python bench/classify_bench.py --n {args.n}`: {args.n} 280×280 RGBA pen-digit canvases, one run; LiteRT and Keras agree on {agree}/{len(old)}\n",
+        "| measure | value |", "|---|---|",
+        f"| `classify()` p50 / p90, in process (two blocks, before and after the Keras block) | {mo:.3f} ms / {np.percentile(to, 90)*1e3:.3f} ms |",
+        f"| the old path (mnistify + Keras `model.predict`) p50 | {ml:.2f} ms ({ml/mo:.0f}× slower) |",
+        f"| cold `import` + first `classify()`, median of {args.cold} | {wall:.2f} s in process, {proc:.2f} s with Python's start |",
+        f"| process RSS after the first `classify()` | {rss} MB |",
+        f"| shipped model files | {sum(sizes.values())/1e6:.2f} MB ({', '.join(f'{k} {v/1e3:.0f} kB' for k, v in sizes.items())}) |"]))
 
 if __name__ == "__main__": main()

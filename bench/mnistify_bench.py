@@ -7,6 +7,7 @@ import argparse, time
 import numpy as np
 from digit_classification.data import load_pendigits, fit_strokes
 from digit_classification.mnistify import strokes_to_canvas
+from digit_classification.testing import save_table
 from digit_classification.mnistify import mnistify
 
 def old_app_mnistify(rgba):
@@ -31,8 +32,10 @@ def main():
         if i % 10 == 0:  # the loop is slow: time every tenth canvas
             t0 = time.perf_counter(); old_app_mnistify(c); old.append(time.perf_counter() - t0)
     mo, ml = np.median(ours)*1e3, np.median(old)*1e3
-    print(f"canvases: {len(canvases)} (280x280 RGBA pen digits)")
-    print(f"mnistify median {mo:.3f} ms, p90 {np.percentile(ours, 90)*1e3:.3f} ms")
-    print(f"old per-pixel loop (bbox + centre of mass only) median {ml:.1f} ms; ratio {ml/mo:.0f}x")
+    save_table(__file__, "\n".join([
+        f"`python bench/mnistify_bench.py --n {args.n}`: {len(canvases)} 280×280 RGBA pen-digit canvases, one run\n",
+        "| measure | value |", "|---|---|",
+        f"| `mnistify` p50 / p90 | {mo:.3f} ms / {np.percentile(ours, 90)*1e3:.3f} ms |",
+        f"| the older apps' per-pixel loop (bounding box and centre of mass only), p50 | {ml:.1f} ms ({ml/mo:.0f}× slower) |"]))
 
 if __name__ == "__main__": main()

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.testing import save_table
 from digit_classification.mnistify import BRUSH, RENDER_SIDE, EmptyDrawingError, mnistify, strokes_to_ink, strokes_to_canvas
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,12 +44,13 @@ def main():
         t["canvas old"].append(ta); t["canvas new"].append(tb); d_canvas.append(np.abs(mnistify(a) - mnistify(b)))
     ms = {k: np.median(v) * 1e3 for k, v in t.items()}
     dc = np.stack(d_canvas)
-    print(f"{args.n} pen digits; old = git {args.base}, new = this checkout; medians, old and new interleaved (alternately first)\n")
-    print("| renderer | old p50 (ms) | new p50 (ms) | new / old | pixels |\n|---|---|---|---|---|")
-    print(f"| page path: strokes → model's ink (`strokes_to_ink`) | {ms['ink old']:.3f} | {ms['ink new']:.3f} | "
-          f"{ms['ink new'] / ms['ink old']:.2f} | identical ink for {ink_same}/{args.n} digits; 28×28 max abs diff {max(d_ink):.3g} |")
-    print(f"| 280 px canvas, page's brush (`strokes_to_canvas`) | {ms['canvas old']:.2f} | {ms['canvas new']:.2f} | "
+    save_table(__file__, "\n".join([
+        f"`python bench/render_bench.py --n {args.n}`: {args.n} pen digits; old = git {args.base}, new = this checkout; medians, old and new interleaved (alternately first), one run\n",
+        "| renderer | old p50 (ms) | new p50 (ms) | new / old | pixels |", "|---|---|---|---|---|",
+        f"| page path: strokes → model's ink (`strokes_to_ink`) | {ms['ink old']:.3f} | {ms['ink new']:.3f} | "
+          f"{ms['ink new'] / ms['ink old']:.2f} | identical ink for {ink_same}/{args.n} digits; 28×28 max abs diff {max(d_ink):.3g} |",
+        f"| 280 px canvas, page's brush (`strokes_to_canvas`) | {ms['canvas old']:.2f} | {ms['canvas new']:.2f} | "
           f"{ms['canvas new'] / ms['canvas old']:.3f} | MNISTified 28×28: max abs diff {dc.max():.3f}, mean {dc.mean():.4f}, "
-          f"digits with a diff > 0.5: {(dc.max((1, 2)) > 0.5).sum()}/{args.n} |")
+          f"digits with a diff > 0.5: {(dc.max((1, 2)) > 0.5).sum()}/{args.n} |"]))
 
 if __name__ == "__main__": main()

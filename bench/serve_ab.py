@@ -11,7 +11,8 @@ import argparse, json, sys
 from pathlib import Path
 import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
-from app_bench import page_strokes, start, timed_posts
+from app_bench import start, timed_posts
+from digit_classification.testing import page_strokes
 from digit_classification.testing import free_port
 
 def command(port:int, settings:dict)->list:
