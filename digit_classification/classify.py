@@ -46,6 +46,17 @@ class Classifier:
         self._interpreter(1)  # fail now, not at the first request, if the file is not a model
 
 # %% ../nbs/04_classify.ipynb #c009
+_QUIET, _quieted = threading.Lock(), []
+
+def _allocate(it:Interpreter):
+    "`it.allocate_tensors()`; the process's first time with fd 2 on /dev/null: LiteRT logs one 'INFO: Created TensorFlow Lite XNNPACK delegate' line then, noise in every command and notebook"
+    if _quieted: return it.allocate_tensors()
+    import os, sys
+    with _QUIET:
+        sys.stderr.flush(); saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY); os.dup2(null, 2)
+        try: it.allocate_tensors(); _quieted.append(True)
+        finally: os.dup2(saved, 2); os.close(saved); os.close(null)
+
 @patch
 def _interpreter(self:Classifier, n:int):
     "This thread's interpreter, sized for a batch of `n`"
@@ -59,7 +70,7 @@ def _interpreter(self:Classifier, n:int):
             raise ModelError(f"{self.path}: expected a (N,{SIDE},{SIDE},1) → (N,{N_DIGITS}) model, got {inp['shape']} → {out['shape']}")
         self._local.io = inp["index"], out["index"]
     if self._local.n != n:
-        it.resize_tensor_input(self._local.io[0], (n, SIDE, SIDE, 1)); it.allocate_tensors(); self._local.n = n
+        it.resize_tensor_input(self._local.io[0], (n, SIDE, SIDE, 1)); _allocate(it); self._local.n = n
     return it
 
 # %% ../nbs/04_classify.ipynb #c010
