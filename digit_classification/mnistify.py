@@ -102,14 +102,15 @@ def strokes_to_canvas(strokes,          # list of strokes, each a sequence of (x
     "RGBA uint8 canvas with `strokes` drawn in black, round caps and joins, anti-aliased, on transparent"
     height, width = height or size, width or size
     r = (canvas_brush(min(height, width)) if brush is None else brush) / 2
-    rgba = np.zeros((height, width, 4), np.uint8)
-    strokes = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes if len(s)]
-    if not strokes: return rgba
-    pts = np.concatenate(strokes)
-    x0, y0 = np.maximum(np.floor(pts.min(0) - r - 1), 0).astype(int).tolist()                  # only the part with ink
-    x1, y1 = np.minimum(np.ceil(pts.max(0) + r + 1), (width, height)).astype(int).tolist()
-    if x0 < x1 and y0 < y1:
-        rgba[y0:y1, x0:x1, 3] = rasterize([s - (x0 + 0.5, y0 + 0.5) for s in strokes], x1 - x0, y1 - y0, r, CANVAS_SUPERSAMPLE)
+    rgba = np.zeros((height, width, 4), np.uint8); ink = rgba[..., 3]
+    for s in strokes:   # each stroke one path, as the page strokes it; strokes combine by their maximum
+        s = np.asarray(s, np.float64).reshape(-1, 2)
+        if not len(s): continue
+        x0, y0 = np.maximum(np.floor(s.min(0) - r - 1), 0).astype(int).tolist()                  # only the part with ink
+        x1, y1 = np.minimum(np.ceil(s.max(0) + r + 1), (width, height)).astype(int).tolist()
+        if x0 < x1 and y0 < y1:
+            part = ink[y0:y1, x0:x1]
+            np.maximum(part, rasterize([s - (x0 + 0.5, y0 + 0.5)], x1 - x0, y1 - y0, r, CANVAS_SUPERSAMPLE), out=part)
     return rgba
 
 # %% ../nbs/01_mnistify.ipynb #r015
