@@ -63,6 +63,7 @@ def add_options(p:argparse.ArgumentParser,  # the sub-command's parser
         text = (help or {}).get(n) or note
         if isinstance(default, _Source): raise ValueError(f"{fn}'s default for {n} is not a literal: {default}")
         if not text: raise ValueError(f"--{n.replace('_', '-')} needs a help text: {fn} has no docment for {n}")
+        if default is None and "default" not in text: raise ValueError(f"--{n.replace('_', '-')}: the help must say what the default None means")
         if default is REQUIRED: text, kw = f"{text} (required)", dict(required=True)
         else: text, kw = text if default is None else f"{text} (default: {default if default != '' else 'none'})", dict(default=default)
         p.add_argument("--" + n.replace("_", "-"), dest=n, type=_TYPES.get(kind, str), help=text, **kw)
