@@ -32,6 +32,10 @@ def _depth(a, b)->float:
     c = (n[0] + n[2]) / 2
     return min(c - w[0], w[2] - c) / max(w[2] - w[0], 1e-9)
 
+def _gap(a, b)->float:
+    "The distance between boxes `a` and `b` (0 when they overlap): their ink can come no closer"
+    return float(np.hypot(max(a[0] - b[2], b[0] - a[2], 0), max(a[1] - b[3], b[1] - a[3], 0)))
+
 def _overlap(a, b)->float: return (min(a[2], b[2]) - max(a[0], b[0])) / max(a[2] - a[0], 1e-9)   # share of a's span over b
 
 def digit_height(boxes)->float:
@@ -67,7 +71,7 @@ def group_parts(boxes,          # (x0, y0, x1, y1) of each part
     for k in sorted(set(range(len(groups))) - set(tall), key=lambda k: gbox[k][1] - gbox[k][3]):   # tallest first
         prev = owner.get(before[min(groups[k])]) if before else None
         upright = gbox[k][3] - gbox[k][1] >= gbox[k][2] - gbox[k][0]
-        near = [m for m in tall if (dd := gd(groups[k], groups[m])) <= NEAR * H and
+        near = [m for m in tall if _gap(gbox[k], gbox[m]) <= NEAR * H and (dd := gd(groups[k], groups[m])) <= NEAR * H and
                 (dd <= TOUCH * H or _overlap(gbox[k], gbox[m]) > 0 or (m == prev and upright))]
         m = prev if prev in near else max(near, default=None,
                                           key=lambda m: (round(_overlap(gbox[k], gbox[m]), 1), -gd(groups[k], groups[m])))
@@ -83,14 +87,16 @@ def _dense(s:np.ndarray, step:float)->np.ndarray:
     "The points of path `s` with extra points so that none is more than `step` from the next"
     if len(s) < 2: return s
     seg = np.diff(s, axis=0); n = np.maximum(np.ceil(np.hypot(*seg.T) / step), 1).astype(int)
-    return np.concatenate([s[:1]] + [s[k] + seg[k] * (np.arange(1, n[k] + 1)[:, None] / n[k]) for k in range(len(seg))])
+    k = np.repeat(np.arange(len(seg)), n)                             # the segment of each new point...
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / n[k]   # ...and how far along it
+    return np.concatenate([s[:1], s[k] + seg[k] * t[:, None]])
 
 def _strokes_ink(strokes)->np.ndarray:
     "The model's stroke renderer, `app.strokes_to_ink` (imported here: the app needs Flask; it moves into `mnistify`)"
     from digit_classification.app import strokes_to_ink
     return strokes_to_ink(strokes)
 
-# %% ../nbs/05_number.ipynb #n015
+# %% ../nbs/05_number.ipynb #n016
 class _Strokes:
     "A drawing given as strokes: each stroke is a part; the drawing order is known"
     def __init__(self, strokes):
@@ -99,17 +105,21 @@ class _Strokes:
         if not all(np.isfinite(s).all() for s in self.strokes): raise ValueError("strokes: coordinates must be finite numbers")
         self.boxes = [(*s.min(0), *s.max(0)) for s in self.strokes]
         self.before = [None] + list(range(len(self.strokes) - 1))
-        step = max(max(b[3] - b[1], b[2] - b[0]) for b in self.boxes) / 50 or 1.0
-        self._trees, self._d = [cKDTree(_dense(s, step)) for s in self.strokes], {}
+        self._step = max(max(b[3] - b[1], b[2] - b[0]) for b in self.boxes) / 50 or 1.0
+        self._trees, self._d = {}, {}
+
+    def _tree(self, i)->cKDTree:
+        if i not in self._trees: self._trees[i] = cKDTree(_dense(self.strokes[i], self._step))
+        return self._trees[i]
 
     def dist(self, i, j)->float:
-        if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = float(self._trees[i].query(self._trees[j].data)[0].min())
+        if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = float(self._tree(i).query(self._tree(j).data)[0].min())
         return self._d[i, j]
 
     def image(self, ids, box, keep=None)->np.ndarray: return mnistify(_strokes_ink([self.strokes[i] for i in ids]))
     def cuts(self, ids, box, H)->list: return []   # strokes that touch are still separate strokes: nothing to cut
 
-# %% ../nbs/05_number.ipynb #n017
+# %% ../nbs/05_number.ipynb #n018
 INK = 0.25        # a pixel is ink for finding blobs at this share of the drawing's darkest
 MAX_PARTS = 256   # blobs kept, largest first (the rest is dust)
 TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of ink crossed
@@ -118,10 +128,12 @@ def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
     "Up to `k` top-to-bottom paths through `mask` crossing the least ink, ending in columns `lo`..`hi`-1: each a column per row"
     h, w = mask.shape
     cost = mask.astype(np.float32); best = cost[0].copy(); best[:lo] = best[hi:] = np.inf
-    step = np.zeros((h, w), np.int8)
-    for r in range(1, h):
-        three = np.stack([np.r_[np.inf, best[:-1]] + TURN, best, np.r_[best[1:], np.inf] + TURN])
-        j = three.argmin(0); best = three[j, np.arange(w)] + cost[r]; step[r] = j - 1
+    step, left, right = np.zeros((h, w), np.int8), np.full(w, np.inf, np.float32), np.full(w, np.inf, np.float32)
+    for r in range(1, h):   # best[c]: the least ink a path from the top to (r, c) crosses; step: where it came from
+        left[1:], right[:-1] = best[:-1] + TURN, best[1:] + TURN
+        from_left, from_right = left < best, right < np.minimum(best, left)
+        best = np.where(from_right, right, np.where(from_left, left, best)) + cost[r]
+        step[r] = from_right.astype(np.int8) - (from_left & ~from_right)
         best[:lo] = best[hi:] = np.inf
     ends = [c for c in range(lo, hi) if (c == lo or best[c] <= best[c - 1]) and (c == hi - 1 or best[c] <= best[c + 1])]
     paths = []
@@ -133,7 +145,7 @@ def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
         if len(paths) == k: break
     return paths
 
-# %% ../nbs/05_number.ipynb #n019
+# %% ../nbs/05_number.ipynb #n020
 _EIGHT = np.ones((3, 3), bool)   # 8-connected
 
 def _box_of(mask:np.ndarray, x0:int, y0:int)->tuple:
@@ -154,7 +166,7 @@ class _Image:
         self.boxes = [(s[1].start, s[0].start, s[1].stop, s[0].stop) for s in self.slices]
         self.before, self._trees, self._d = None, {}, {}
 
-# %% ../nbs/05_number.ipynb #n020
+# %% ../nbs/05_number.ipynb #n021
 def _edge(self:_Image, i:int)->cKDTree:
     "Where part `i`'s edge pixels are"
     if i not in self._trees:
@@ -176,7 +188,7 @@ def _mask(self:_Image, ids, region)->np.ndarray:
     return np.isin(self.labels[y0:y1, x0:x1], [self.label_of[i] for i in ids])
 _Image._edge, _Image.dist, _Image._region, _Image._mask = _edge, _dist, _region, _mask
 
-# %% ../nbs/05_number.ipynb #n021
+# %% ../nbs/05_number.ipynb #n022
 def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     "The 28×28 of parts `ids`: their ink and its soft edge, only in `keep` (a cut's side of the region around `box`) if given"
     x0, y0, x1, y1 = r = self._region(box)
@@ -199,7 +211,7 @@ def _cuts(self:_Image, ids, box, H:float)->list:
     return out
 _Image.image, _Image.cuts = _image, _cuts
 
-# %% ../nbs/05_number.ipynb #n023
+# %% ../nbs/05_number.ipynb #n024
 MERGE_COST = 0.05   # log-probability that reading two close neighbours as one digit must gain...
 PAIR_NEAR = 0.25    # ...when their ink comes this close (share of H)...
 PAIR_WIDE = 0.85    # ...and they are this narrow together (share of H, or of their own height if taller)
@@ -214,7 +226,7 @@ class _Option:
     "One way to read groups `start`..`start+span-1`: its digits' pictures (indices into the batch), their boxes, a cost"
     start: int; span: int; images: list; boxes: list; cost: float = 0.0
 
-# %% ../nbs/05_number.ipynb #n024
+# %% ../nbs/05_number.ipynb #n025
 def _wide(b, H:float)->float: return WIDE_COST * max(0.0, (b[2] - b[0]) / H - WIDE)
 
 def _options(d, groups, boxes, H:float)->tuple:
@@ -228,11 +240,11 @@ def _options(d, groups, boxes, H:float)->tuple:
         for keep, lb, rb in cuts: add(i, 1, [d.image(g, b, keep), d.image(g, b, ~keep)], [lb, rb], SPLIT_COST + _wide(lb, H) + _wide(rb, H))
         if i + 1 < len(groups):
             u = _union(b, boxes[i + 1])
-            if u[2] - u[0] < PAIR_WIDE * max(H, u[3] - u[1]) and min(d.dist(p, q) for p in g for q in groups[i + 1]) < PAIR_NEAR * H:
+            if u[2] - u[0] < PAIR_WIDE * max(H, u[3] - u[1]) and _gap(b, boxes[i + 1]) < PAIR_NEAR * H and min(d.dist(p, q) for p in g for q in groups[i + 1]) < PAIR_NEAR * H:
                 add(i, 2, [d.image(g + groups[i + 1], u)], [u], MERGE_COST)
     return options, batch
 
-# %% ../nbs/05_number.ipynb #n025
+# %% ../nbs/05_number.ipynb #n026
 def _best_reading(options:list, logp:np.ndarray)->list:
     "The options that read all groups, left to right, with the highest total log-probability less their costs"
     n = len(options); best, how = [0.0] + [-np.inf] * n, [None] * (n + 1)
@@ -244,7 +256,7 @@ def _best_reading(options:list, logp:np.ndarray)->list:
     while j: path.append(how[j]); j = how[j].start
     return path[::-1]
 
-# %% ../nbs/05_number.ipynb #n028
+# %% ../nbs/05_number.ipynb #n029
 @dataclass
 class Reading:
     "What the model made of a drawing of a number"
@@ -262,7 +274,7 @@ def _is_strokes(drawing)->bool:
 
 def _plain(b)->tuple: return tuple(int(v) if isinstance(v, (int, np.integer)) else float(v) for v in b)
 
-# %% ../nbs/05_number.ipynb #n029
+# %% ../nbs/05_number.ipynb #n030
 def read_number(drawing,                      # anything `classify` accepts, or a list of strokes (each (n, 2) x, y, y down)
                 classifier:Classifier=None    # default: the shipped model
                )->Reading:
@@ -276,7 +288,7 @@ def read_number(drawing,                      # anything `classify` accepts, or 
     return Reading("".join(str(q.digit) for q in digits), digits, [_plain(b) for o in path for b in o.boxes],
                    not marks and all(getattr(q, "is_digit", True) for q in digits), [_plain(b) for b in marks])
 
-# %% ../nbs/05_number.ipynb #n037
+# %% ../nbs/05_number.ipynb #n038
 from .data import PenDigit, render_strokes
 
 HEIGHTS = (60, 140)      # a number's digit height H, canvas px
@@ -297,7 +309,7 @@ class PenNumber:
         "The number drawn as an RGBA canvas"
         return render_strokes(self.strokes, height=self.height, width=self.width, brush=self.brush)
 
-# %% ../nbs/05_number.ipynb #n038
+# %% ../nbs/05_number.ipynb #n039
 def _upright(d:PenDigit)->list:
     "`d`'s strokes with y down and the top left of its box at 0"
     s = [np.asarray(a, np.float64) * (1, -1) for a in d.strokes]
@@ -324,7 +336,7 @@ def compose_number(digits,                   # `PenDigit`s, left to right, all b
     return PenNumber("".join(str(d.label) for d in digits), strokes, owner, boxes, int(size[0] * f) + 1, int(size[1] * f) + 1,
                      H * f * brush)
 
-# %% ../nbs/05_number.ipynb #n039
+# %% ../nbs/05_number.ipynb #n040
 def pen_numbers(pen,                  # `PenDigit`s, e.g. `load_pendigits()`
                 writers,              # the writers to draw from
                 n:int,                # how many numbers
