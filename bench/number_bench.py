@@ -10,7 +10,7 @@ import numpy as np
 from digit_classification import classify, read_number
 from digit_classification.classify import Classifier
 from digit_classification.data import load_pendigits, split_writers
-from digit_classification.number import pen_numbers, _strokes_ink
+from digit_classification.number import pen_numbers
 
 def numbers(n:int, digits:int)->list:
     "`n` numbers of `digits` digits by the test writers"
@@ -20,7 +20,7 @@ def numbers(n:int, digits:int)->list:
 
 def per_digit(n)->list:
     "The old way: each digit's own strokes through classify(), one model call per digit"
-    return [classify(_strokes_ink([s for s, o in zip(n.strokes, n.owner) if o == k])).digit for k in range(len(n.text))]
+    return [classify([s for s, o in zip(n.strokes, n.owner) if o == k]).digit for k in range(len(n.text))]
 
 def model_calls(f)->int:
     "How many times `f()` calls the model"

@@ -6,14 +6,12 @@
 __all__ = ['DEPTH', 'NEAR', 'MAIN', 'TOUCH', 'MARK', 'SPECK', 'INK', 'MAX_PARTS', 'TURN', 'MERGE_COST', 'PAIR_NEAR', 'PAIR_WIDE',
            'WIDE', 'WIDE_COST', 'SPLIT_COST', 'CUTS', 'EDGE', 'HEIGHTS', 'SIZES', 'GAPS', 'CLOSE', 'CLOSE_GAPS',
            'SLOPE', 'JITTER', 'LATE', 'BRUSHES', 'MARGIN', 'MAX_CANVAS', 'digit_height', 'group_parts', 'cut_paths',
-           'Reading', 'read_number', 'PenNumber', 'compose_number', 'pen_numbers']
+           'label_blobs', 'Reading', 'read_number', 'PenNumber', 'compose_number', 'pen_numbers']
 
 # %% ../nbs/05_number.ipynb #n002
 from dataclasses import dataclass, field
 import numpy as np
-from scipy import ndimage
-from scipy.spatial import cKDTree
-from .mnistify import EmptyDrawingError, mnistify, to_ink
+from .mnistify import EmptyDrawingError, is_strokes, mnistify, strokes_to_ink, to_ink
 from .classify import Classifier, Prediction, load_classifier
 
 # %% ../nbs/05_number.ipynb #n005
@@ -91,12 +89,12 @@ def _dense(s:np.ndarray, step:float)->np.ndarray:
     t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / n[k]   # ...and how far along it
     return np.concatenate([s[:1], s[k] + seg[k] * t[:, None]])
 
-def _strokes_ink(strokes)->np.ndarray:
-    "The model's stroke renderer, `app.strokes_to_ink` (imported here: the app needs Flask; it moves into `mnistify`)"
-    from digit_classification.app import strokes_to_ink
-    return strokes_to_ink(strokes)
+def _nearest(a:np.ndarray, b:np.ndarray)->float:
+    "The smallest distance between a point of `a` (n, 2) and a point of `b` (m, 2)"
+    a, b, step = a.astype(np.float32), b.astype(np.float32), max(1, (1 << 20) // max(len(b), 1))   # a MiB-sized block at a time
+    return float(np.sqrt(min(((a[i:i + step, None] - b[None]) ** 2).sum(-1).min() for i in range(0, len(a), step))))
 
-# %% ../nbs/05_number.ipynb #n016
+# %% ../nbs/05_number.ipynb #n017
 class _Strokes:
     "A drawing given as strokes: each stroke is a part; the drawing order is known"
     def __init__(self, strokes):
@@ -106,20 +104,18 @@ class _Strokes:
         self.boxes = [(*s.min(0), *s.max(0)) for s in self.strokes]
         self.before = [None] + list(range(len(self.strokes) - 1))
         self._step = max(max(b[3] - b[1], b[2] - b[0]) for b in self.boxes) / 50 or 1.0
-        self._trees, self._d = {}, {}
-
-    def _tree(self, i)->cKDTree:
-        if i not in self._trees: self._trees[i] = cKDTree(_dense(self.strokes[i], self._step))
-        return self._trees[i]
+        self._path, self._d = {}, {}
 
     def dist(self, i, j)->float:
-        if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = float(self._tree(i).query(self._tree(j).data)[0].min())
+        for k in (i, j):
+            if k not in self._path: self._path[k] = _dense(self.strokes[k], self._step)
+        if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = _nearest(self._path[i], self._path[j])
         return self._d[i, j]
 
-    def image(self, ids, box, keep=None)->np.ndarray: return mnistify(_strokes_ink([self.strokes[i] for i in ids]))
+    def image(self, ids, box, keep=None)->np.ndarray: return mnistify(strokes_to_ink([self.strokes[i] for i in ids]))
     def cuts(self, ids, box, H)->list: return []   # strokes that touch are still separate strokes: nothing to cut
 
-# %% ../nbs/05_number.ipynb #n018
+# %% ../nbs/05_number.ipynb #n019
 INK = 0.25        # a pixel is ink for finding blobs at this share of the drawing's darkest
 MAX_PARTS = 256   # blobs kept, largest first (the rest is dust)
 TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of ink crossed
@@ -145,9 +141,48 @@ def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
         if len(paths) == k: break
     return paths
 
-# %% ../nbs/05_number.ipynb #n020
-_EIGHT = np.ones((3, 3), bool)   # 8-connected
+# %% ../nbs/05_number.ipynb #n022
+def _runs(mask:np.ndarray)->tuple:
+    "The runs of ink in `mask`'s rows: row, start and stop (exclusive) of each, by row then start"
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).view(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    return rows, starts, np.nonzero(edges == -1)[1]
 
+def _spread(starts:np.ndarray, counts:np.ndarray)->np.ndarray:
+    "`starts[i]`, `starts[i]` + 1, ... (`counts[i]` of them) for every i, in one array"
+    return np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+# %% ../nbs/05_number.ipynb #n023
+def label_blobs(mask:np.ndarray)->tuple:
+    "The 8-connected blobs of `mask`: an int32 image (0 where there is no ink, else the blob's number 1..n) and n"
+    h, w = mask.shape
+    rows, starts, stops = _runs(mask)
+    if not len(rows): return np.zeros((h, w), np.int32), 0
+    k = w + 2; first, last = rows * k + starts, rows * k + stops
+    lo = np.searchsorted(last, (rows + 1) * k + starts)             # the next row's runs that end at or after this start...
+    hi = np.searchsorted(first, (rows + 1) * k + stops, "right")    # ...and begin at or before this stop touch this run
+    n = np.maximum(hi - lo, 0); a, b = np.repeat(np.arange(len(rows)), n), _spread(lo, n)
+    lab = np.arange(len(rows))
+    while True:                                                     # each run takes the smallest label it touches
+        new = lab.copy(); m = np.minimum(lab[a], lab[b]); np.minimum.at(new, a, m); np.minimum.at(new, b, m)
+        while not (new[new] == new).all(): new = new[new]
+        if (new == lab).all(): break
+        lab = new
+    ids, blob = np.unique(lab, return_inverse=True)
+    out = np.zeros(h * w, np.int32); out[_spread(rows * w + starts, stops - starts)] = np.repeat(blob + 1, stops - starts)
+    return out.reshape(h, w), len(ids)
+
+# %% ../nbs/05_number.ipynb #n025
+def _grow(m:np.ndarray)->np.ndarray:
+    "`m` and every pixel next to it (8-connected)"
+    h, w = m.shape; p = np.pad(m, 1); out = np.zeros_like(m)
+    for dy in range(3):
+        for dx in range(3): out |= p[dy:dy + h, dx:dx + w]
+    return out
+
+def _edge_of(m:np.ndarray)->np.ndarray: return m & _grow(~np.pad(m, 1))[1:-1, 1:-1]   # ink with a blank neighbour (or the border)
+
+# %% ../nbs/05_number.ipynb #n027
 def _box_of(mask:np.ndarray, x0:int, y0:int)->tuple:
     "The box (x0, y0, x1, y1) of `mask`'s pixels, `mask` lying at (`x0`, `y0`)"
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
@@ -158,24 +193,24 @@ class _Image:
     def __init__(self, drawing):
         self.ink = to_ink(drawing)
         if not self.ink.any(): raise EmptyDrawingError()
-        labels, n = ndimage.label(self.ink >= INK * self.ink.max(), _EIGHT)
-        area = ndimage.sum_labels(np.ones(labels.shape, np.int32), labels, np.arange(1, n + 1))
-        keep = sorted(np.argsort(-area, kind="stable")[:MAX_PARTS])
-        slices = ndimage.find_objects(labels)
-        self.labels, self.label_of, self.slices = labels, [k + 1 for k in keep], [slices[k] for k in keep]
-        self.boxes = [(s[1].start, s[0].start, s[1].stop, s[0].stop) for s in self.slices]
-        self.before, self._trees, self._d = None, {}, {}
+        self.labels, n = label_blobs(self.ink >= INK * self.ink.max())
+        ys, xs = np.nonzero(self.labels); ls = self.labels[ys, xs]
+        lo, hi = np.full((2, n + 1), 1 << 30), np.zeros((2, n + 1), int)
+        for a, v in ((0, xs), (1, ys)): np.minimum.at(lo[a], ls, v); np.maximum.at(hi[a], ls, v + 1)
+        self.label_of = sorted(np.argsort(-np.bincount(ls, minlength=n + 1)[1:], kind="stable")[:MAX_PARTS] + 1)   # the largest
+        self.boxes = [(int(lo[0, l]), int(lo[1, l]), int(hi[0, l]), int(hi[1, l])) for l in self.label_of]
+        self.before, self._edges, self._d = None, {}, {}
 
-# %% ../nbs/05_number.ipynb #n021
-def _edge(self:_Image, i:int)->cKDTree:
-    "Where part `i`'s edge pixels are"
-    if i not in self._trees:
-        s = self.slices[i]; m = self.labels[s] == self.label_of[i]
-        self._trees[i] = cKDTree(np.argwhere(m & ~ndimage.binary_erosion(m)) + (s[0].start, s[1].start))
-    return self._trees[i]
+# %% ../nbs/05_number.ipynb #n028
+def _edge(self:_Image, i:int)->np.ndarray:
+    "Where part `i`'s edge pixels are: (n, 2) rows and columns"
+    if i not in self._edges:
+        x0, y0, x1, y1 = self.boxes[i]
+        self._edges[i] = np.argwhere(_edge_of(self.labels[y0:y1, x0:x1] == self.label_of[i])) + (y0, x0)
+    return self._edges[i]
 
 def _dist(self:_Image, i:int, j:int)->float:
-    if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = float(self._edge(i).query(self._edge(j).data)[0].min())
+    if (i, j) not in self._d: self._d[i, j] = self._d[j, i] = _nearest(self._edge(i), self._edge(j))
     return self._d[i, j]
 
 def _region(self:_Image, box)->tuple:
@@ -188,12 +223,12 @@ def _mask(self:_Image, ids, region)->np.ndarray:
     return np.isin(self.labels[y0:y1, x0:x1], [self.label_of[i] for i in ids])
 _Image._edge, _Image.dist, _Image._region, _Image._mask = _edge, _dist, _region, _mask
 
-# %% ../nbs/05_number.ipynb #n022
+# %% ../nbs/05_number.ipynb #n029
 def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     "The 28×28 of parts `ids`: their ink and its soft edge, only in `keep` (a cut's side of the region around `box`) if given"
     x0, y0, x1, y1 = r = self._region(box)
-    m = ndimage.binary_dilation(self._mask(ids, r) & (True if keep is None else keep), _EIGHT)
-    if keep is not None: m &= ndimage.binary_dilation(keep, _EIGHT)
+    m = _grow(self._mask(ids, r) & (True if keep is None else keep))
+    if keep is not None: m &= _grow(keep)
     return mnistify(self.ink[y0:y1, x0:x1] * m)
 
 def _cuts(self:_Image, ids, box, H:float)->list:
@@ -211,7 +246,7 @@ def _cuts(self:_Image, ids, box, H:float)->list:
     return out
 _Image.image, _Image.cuts = _image, _cuts
 
-# %% ../nbs/05_number.ipynb #n024
+# %% ../nbs/05_number.ipynb #n031
 MERGE_COST = 0.05   # log-probability that reading two close neighbours as one digit must gain...
 PAIR_NEAR = 0.25    # ...when their ink comes this close (share of H)...
 PAIR_WIDE = 0.85    # ...and they are this narrow together (share of H, or of their own height if taller)
@@ -226,7 +261,7 @@ class _Option:
     "One way to read groups `start`..`start+span-1`: its digits' pictures (indices into the batch), their boxes, a cost"
     start: int; span: int; images: list; boxes: list; cost: float = 0.0
 
-# %% ../nbs/05_number.ipynb #n025
+# %% ../nbs/05_number.ipynb #n032
 def _wide(b, H:float)->float: return WIDE_COST * max(0.0, (b[2] - b[0]) / H - WIDE)
 
 def _options(d, groups, boxes, H:float)->tuple:
@@ -244,7 +279,7 @@ def _options(d, groups, boxes, H:float)->tuple:
                 add(i, 2, [d.image(g + groups[i + 1], u)], [u], MERGE_COST)
     return options, batch
 
-# %% ../nbs/05_number.ipynb #n026
+# %% ../nbs/05_number.ipynb #n033
 def _best_reading(options:list, logp:np.ndarray)->list:
     "The options that read all groups, left to right, with the highest total log-probability less their costs"
     n = len(options); best, how = [0.0] + [-np.inf] * n, [None] * (n + 1)
@@ -256,7 +291,7 @@ def _best_reading(options:list, logp:np.ndarray)->list:
     while j: path.append(how[j]); j = how[j].start
     return path[::-1]
 
-# %% ../nbs/05_number.ipynb #n029
+# %% ../nbs/05_number.ipynb #n036
 @dataclass
 class Reading:
     "What the model made of a drawing of a number"
@@ -266,20 +301,14 @@ class Reading:
     is_number: bool        # every part of the drawing is a digit
     marks: list = field(default_factory=list)   # boxes of the parts that are no digit (a dash, a dot)
 
-def _is_strokes(drawing)->bool:
-    "A list of strokes: each an (n, 2) sequence of points (an image's rows are 1-D; an RGBA image's, (w, 4))"
-    if not isinstance(drawing, (list, tuple)): return False
-    try: return all(len(s) == 0 or (np.ndim(s) == 2 and np.shape(s)[1] == 2) for s in drawing)
-    except (TypeError, ValueError): return False
-
 def _plain(b)->tuple: return tuple(int(v) if isinstance(v, (int, np.integer)) else float(v) for v in b)
 
-# %% ../nbs/05_number.ipynb #n030
+# %% ../nbs/05_number.ipynb #n037
 def read_number(drawing,                      # anything `classify` accepts, or a list of strokes (each (n, 2) x, y, y down)
                 classifier:Classifier=None    # default: the shipped model
                )->Reading:
     "Read the number in `drawing`: its digits left to right, each shown to the model alone, all in one batched call"
-    d = _Strokes(drawing) if _is_strokes(drawing) else _Image(drawing)
+    d = _Strokes(drawing) if is_strokes(drawing) else _Image(drawing)
     groups, boxes, marks, H = group_parts(d.boxes, d.dist, d.before)
     options, batch = _options(d, groups, boxes, H)
     p = (classifier or load_classifier()).predict_proba(np.stack(batch))
@@ -288,8 +317,9 @@ def read_number(drawing,                      # anything `classify` accepts, or 
     return Reading("".join(str(q.digit) for q in digits), digits, [_plain(b) for o in path for b in o.boxes],
                    not marks and all(getattr(q, "is_digit", True) for q in digits), [_plain(b) for b in marks])
 
-# %% ../nbs/05_number.ipynb #n038
-from .data import PenDigit, render_strokes
+# %% ../nbs/05_number.ipynb #n045
+from .data import PenDigit
+from .mnistify import strokes_to_canvas
 
 HEIGHTS = (60, 140)      # a number's digit height H, canvas px
 SIZES = (0.8, 1.2)       # each digit's own height, as a share of H
@@ -307,9 +337,9 @@ class PenNumber:
     text: str; strokes: list; owner: list; boxes: list; width: int; height: int; brush: float
     def canvas(self)->np.ndarray:
         "The number drawn as an RGBA canvas"
-        return render_strokes(self.strokes, height=self.height, width=self.width, brush=self.brush)
+        return strokes_to_canvas(self.strokes, height=self.height, width=self.width, brush=self.brush)
 
-# %% ../nbs/05_number.ipynb #n039
+# %% ../nbs/05_number.ipynb #n046
 def _upright(d:PenDigit)->list:
     "`d`'s strokes with y down and the top left of its box at 0"
     s = [np.asarray(a, np.float64) * (1, -1) for a in d.strokes]
@@ -336,7 +366,7 @@ def compose_number(digits,                   # `PenDigit`s, left to right, all b
     return PenNumber("".join(str(d.label) for d in digits), strokes, owner, boxes, int(size[0] * f) + 1, int(size[1] * f) + 1,
                      H * f * brush)
 
-# %% ../nbs/05_number.ipynb #n040
+# %% ../nbs/05_number.ipynb #n047
 def pen_numbers(pen,                  # `PenDigit`s, e.g. `load_pendigits()`
                 writers,              # the writers to draw from
                 n:int,                # how many numbers
