@@ -232,7 +232,7 @@ def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     return mnistify(self.ink[y0:y1, x0:x1] * m)
 
 def _cuts(self:_Image, ids, box, H:float)->list:
-    "Up to `CUTS` ways to cut a blob wider than `WIDE`·H into two digit-tall sides: (left side's pixels in the region, left box, right box)"
+    "Up to `CUTS` ways to cut a blob wider than `WIDE`·H into two digit-tall sides: (left side's pixels, left box, right box)"
     r = self._region(box); w = r[2] - r[0]
     lo, hi = int(EDGE * H) + 1, w - int(EDGE * H) - 1
     if box[2] - box[0] <= WIDE * H or hi <= lo + 1: return []
@@ -272,11 +272,13 @@ def _options(d, groups, boxes, H:float)->tuple:
     for i, (g, b) in enumerate(zip(groups, boxes)):
         cuts = d.cuts(g, b, H)
         add(i, 1, [d.image(g, b)], [b], _wide(b, H) if cuts else 0.0)
-        for keep, lb, rb in cuts: add(i, 1, [d.image(g, b, keep), d.image(g, b, ~keep)], [lb, rb], SPLIT_COST + _wide(lb, H) + _wide(rb, H))
+        for keep, lb, rb in cuts:
+            add(i, 1, [d.image(g, b, keep), d.image(g, b, ~keep)], [lb, rb], SPLIT_COST + _wide(lb, H) + _wide(rb, H))
         if i + 1 < len(groups):
-            u = _union(b, boxes[i + 1])
-            if u[2] - u[0] < PAIR_WIDE * max(H, u[3] - u[1]) and _gap(b, boxes[i + 1]) < PAIR_NEAR * H and min(d.dist(p, q) for p in g for q in groups[i + 1]) < PAIR_NEAR * H:
-                add(i, 2, [d.image(g + groups[i + 1], u)], [u], MERGE_COST)
+            u, h = _union(b, boxes[i + 1]), groups[i + 1]
+            if (u[2] - u[0] < PAIR_WIDE * max(H, u[3] - u[1]) and _gap(b, boxes[i + 1]) < PAIR_NEAR * H
+                    and min(d.dist(p, q) for p in g for q in h) < PAIR_NEAR * H):
+                add(i, 2, [d.image(g + h, u)], [u], MERGE_COST)
     return options, batch
 
 # %% ../nbs/05_number.ipynb #n033
@@ -313,7 +315,8 @@ def read_number(drawing,                      # anything `classify` accepts, or 
     options, batch = _options(d, groups, boxes, H)
     p = (classifier or load_classifier()).predict_proba(np.stack(batch))
     path = _best_reading(options, np.log(np.maximum(p.max(1), 1e-12)))
-    digits = [Prediction(int(p[k].argmax()), float(p[k].max()), [float(v) for v in p[k]], batch[k]) for o in path for k in o.images]
+    digits = [Prediction(int(p[k].argmax()), float(p[k].max()), [float(v) for v in p[k]], batch[k])
+              for o in path for k in o.images]
     return Reading("".join(str(q.digit) for q in digits), digits, [_plain(b) for o in path for b in o.boxes],
                    not marks and all(getattr(q, "is_digit", True) for q in digits), [_plain(b) for b in marks])
 
@@ -354,7 +357,8 @@ def compose_number(digits,                   # `PenDigit`s, left to right, all b
     strokes, owner, boxes, late, x = [], [], [], [], 0.0
     for i, d in enumerate(digits):
         s = _upright(d); w, h = np.concatenate(s).max(0); k = H * rng.uniform(*SIZES) / max(h, 1.0); w, h = w * k, h * k
-        if i: x += H * (brush + (gaps[i - 1] if gaps is not None else rng.uniform(*(CLOSE_GAPS if rng.random() < CLOSE else GAPS))))
+        if i and gaps is None: gap = rng.uniform(*(CLOSE_GAPS if rng.random() < CLOSE else GAPS))
+        if i: x += H * (brush + (gaps[i - 1] if gaps is not None else gap))   # the gap is between the ink as drawn
         bottom = slope * x + rng.normal(0, JITTER) * H
         s = [a * k + (x, bottom - h) for a in s]
         if len(s) > 1 and rng.random() < LATE: late.append((i, s.pop()))
