@@ -3,7 +3,8 @@
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/number_bench.py [--numbers 40] [--rounds 5] [--digits 4]
 The numbers are composed by chapter 5's recipe from the pen digits of the writers the model never trained on (the "test"
 writers of split_writers). Each round times every path on every number, the paths taking turns, so all of them meet the
-same moments of this shared machine; the table gives medians over all calls. It also counts the model calls per reading.
+same moments of this shared machine; the table gives medians over all calls, in wall-clock time and in the CPU time the
+process got (on a machine loaded by others, the wall clock also counts the waits for a core). It also counts the model calls.
 """
 import argparse, time
 import numpy as np
@@ -41,19 +42,22 @@ def main():
              "read_number(canvas)": lambda i: read_number(canvases[i]),
              f"{args.digits} × classify(one digit's strokes)": lambda i: per_digit(nums[i])}
     for f in paths.values(): f(0)   # warm up: the model, the interpreter's batch size
-    times = {k: [] for k in paths}
+    times, cpu = {k: [] for k in paths}, {k: [] for k in paths}
     for _ in range(args.rounds):
         for i in range(len(nums)):
-            for k, f in paths.items(): t0 = time.perf_counter(); f(i); times[k].append(time.perf_counter() - t0)
+            for k, f in paths.items():
+                t0, c0 = time.perf_counter(), time.process_time(); f(i)
+                times[k].append(time.perf_counter() - t0); cpu[k].append(time.process_time() - c0)
     right = {k: np.mean([read_number(n.strokes if "strokes" in k else c).text == n.text for n, c in zip(nums, canvases)])
              for k in list(paths)[:2]}
     calls = {k: model_calls(lambda: paths[k](0)) for k in paths}
     print(f"{len(nums)} numbers of {args.digits} digits by unseen writers, {args.rounds} rounds, medians of all calls\n")
-    print("| path | p50 ms | p90 ms | model calls per number | read right |\n|---|---|---|---|---|")
+    print("| path | p50 ms | p90 ms | CPU p50 ms | model calls per number | read right |\n|---|---|---|---|---|---|")
     for k, t in times.items():
-        print(f"| {k} | {np.median(t) * 1e3:.2f} | {np.percentile(t, 90) * 1e3:.2f} | {calls[k]} | "
+        print(f"| {k} | {np.median(t) * 1e3:.2f} | {np.percentile(t, 90) * 1e3:.2f} | {np.median(cpu[k]) * 1e3:.2f} | {calls[k]} | "
               + (f"{right[k]:.0%} |" if k in right else "– |"))
-    base = np.median(times[list(paths)[2]])
-    print(f"\nread_number(strokes) / per-digit classify: {np.median(times['read_number(strokes)']) / base:.2f}")
+    base, cbase = np.median(times[list(paths)[2]]), np.median(cpu[list(paths)[2]])
+    print(f"\nread_number(strokes) / per-digit classify: {np.median(times['read_number(strokes)']) / base:.2f} wall, "
+          f"{np.median(cpu['read_number(strokes)']) / cbase:.2f} CPU")
 
 if __name__ == "__main__": main()

@@ -9,6 +9,7 @@ __all__ = ['DEPTH', 'NEAR', 'MAIN', 'TOUCH', 'MARK', 'SPECK', 'INK', 'MAX_PARTS'
            'label_blobs', 'Reading', 'read_number', 'PenNumber', 'compose_number', 'pen_numbers']
 
 # %% ../nbs/05_number.ipynb #n002
+import statistics
 from dataclasses import dataclass, field
 import numpy as np
 from .mnistify import EmptyDrawingError, is_strokes, mnistify, strokes_to_ink, to_ink
@@ -38,8 +39,8 @@ def _overlap(a, b)->float: return (min(a[2], b[2]) - max(a[0], b[0])) / max(a[2]
 
 def digit_height(boxes)->float:
     "H: the median height of the parts at least half as tall as the tallest"
-    h = np.array([b[3] - b[1] for b in boxes], float)
-    return float(np.median(h[h >= 0.5 * h.max()])) or 1.0
+    h = [float(b[3] - b[1]) for b in boxes]
+    return statistics.median([v for v in h if v >= 0.5 * max(h)]) or 1.0   # a handful of numbers: no NumPy call
 
 # %% ../nbs/05_number.ipynb #n008
 def _merge_nested(boxes, gd, H):
