@@ -59,7 +59,8 @@ def _merge_nested(boxes, gd, H):
 # %% ../nbs/05_number.ipynb #n009
 def group_parts(boxes,          # (x0, y0, x1, y1) of each part
                 dist,           # dist(i, j): how close the ink of parts i and j comes
-                before=None):   # strokes: before[i] is the part drawn just before part i (None for the first)
+                before=None,    # strokes: before[i] is the part drawn just before part i (None for the first)
+                pen:float=0.0): # images: the ink's width, left out when a lone part's size is judged
     "Digits as groups of parts: (groups of part indices left to right, their boxes, boxes of parts that are no digit, H)"
     gd = lambda a, b: min(dist(i, j) for i in a for j in b)
     groups, gbox = _merge_nested(boxes, gd, digit_height(boxes))
@@ -74,10 +75,10 @@ def group_parts(boxes,          # (x0, y0, x1, y1) of each part
                 (dd <= TOUCH * H or _overlap(gbox[k], gbox[m]) > 0 or (m == prev and upright))]
         m = prev if prev in near else max(near, default=None,
                                           key=lambda m: (round(_overlap(gbox[k], gbox[m]), 1), -gd(groups[k], groups[m])))
-        size = max(gbox[k][2] - gbox[k][0], gbox[k][3] - gbox[k][1])
+        size, net = max(gbox[k][2] - gbox[k][0], gbox[k][3] - gbox[k][1]) - pen, max(H - pen, 1.0)   # as if drawn thin
         if m is not None: digits[m] += groups[k]; dbox[m] = _union(dbox[m], gbox[k])
-        elif size >= MARK * H: digits[k], dbox[k] = list(groups[k]), gbox[k]
-        elif size >= SPECK * H: marks.append(gbox[k])
+        elif size >= MARK * net: digits[k], dbox[k] = list(groups[k]), gbox[k]
+        elif size >= SPECK * net: marks.append(gbox[k])
     keys = sorted(digits, key=lambda k: dbox[k][0] + dbox[k][2])
     return [sorted(digits[k]) for k in keys], [dbox[k] for k in keys], marks, H
 
@@ -103,7 +104,7 @@ class _Strokes:
         if not self.strokes: raise EmptyDrawingError()
         if not all(np.isfinite(s).all() for s in self.strokes): raise ValueError("strokes: coordinates must be finite numbers")
         self.boxes = [(*s.min(0), *s.max(0)) for s in self.strokes]
-        self.before = [None] + list(range(len(self.strokes) - 1))
+        self.before, self.pen = [None] + list(range(len(self.strokes) - 1)), 0.0
         self._step = max(max(b[3] - b[1], b[2] - b[0]) for b in self.boxes) / 50 or 1.0
         self._path, self._d = {}, {}
 
@@ -200,6 +201,8 @@ class _Image:
         for a, v in ((0, xs), (1, ys)): np.minimum.at(lo[a], ls, v); np.maximum.at(hi[a], ls, v + 1)
         self.label_of = sorted(np.argsort(-np.bincount(ls, minlength=n + 1)[1:], kind="stable")[:MAX_PARTS] + 1)   # the largest
         self.boxes = [(int(lo[0, l]), int(lo[1, l]), int(hi[0, l]), int(hi[1, l])) for l in self.label_of]
+        _, starts, stops = _runs(self.labels > 0)
+        self.pen = float(np.median(stops - starts))   # the ink's width: most runs along a row cross a stroke
         self.before, self._edges, self._d = None, {}, {}
 
 # %% ../nbs/05_number.ipynb #n028
@@ -232,18 +235,24 @@ def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     if keep is not None: m &= _grow(keep)
     return mnistify(self.ink[y0:y1, x0:x1] * m)
 
+def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
+    "Up to `n` ways to cut ink `m` (lying at `r`) wider than `WIDE`·H into two digit-tall sides: [(pixels, box), (pixels, box)]"
+    cols = np.flatnonzero(m.any(0)); lo, hi = cols[0] + int(EDGE * H) + 1, cols[-1] - int(EDGE * H)
+    if cols[-1] + 1 - cols[0] <= WIDE * H or hi <= lo + 1: return []
+    out = []
+    for p in cut_paths(m, lo, hi, 3 * n):
+        left = np.arange(m.shape[1])[None, :] < p[:, None]
+        sides = [(s, _box_of(s, *r[:2])) for s in (m & left, m & ~left) if s.any()]
+        if len(sides) == 2 and all(b[3] - b[1] >= MAIN * H for _, b in sides): out.append(sides)   # both tall enough for digits
+        if len(out) == n: break
+    return out
+
 def _cuts(self:_Image, ids, box, H:float)->list:
-    "Up to `CUTS` ways to cut a blob wider than `WIDE`·H into two digit-tall sides: (left side's pixels, left box, right box)"
-    r = self._region(box); w = r[2] - r[0]
-    lo, hi = int(EDGE * H) + 1, w - int(EDGE * H) - 1
-    if box[2] - box[0] <= WIDE * H or hi <= lo + 1: return []
-    m, out = self._mask(ids, r), []
-    for p in cut_paths(m, lo, hi, 3 * CUTS):
-        left = np.arange(w)[None, :] < p[:, None]
-        if not ((m & left).any() and (m & ~left).any()): continue
-        sides = _box_of(m & left, *r[:2]), _box_of(m & ~left, *r[:2])
-        if all(b[3] - b[1] >= MAIN * H for b in sides): out.append((left, *sides))   # both sides tall enough to be digits
-        if len(out) == CUTS: break
+    "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
+    r = self._region(box); out = []
+    for two in _halves(self._mask(ids, r), r, H, CUTS):
+        out.append(two)
+        for k, (px, _) in enumerate(two): out += [two[:k] + sub + two[k + 1:] for sub in _halves(px, r, H, 1)]
     return out
 _Image.image, _Image.cuts = _image, _cuts
 
@@ -273,8 +282,9 @@ def _options(d, groups, boxes, H:float)->tuple:
     for i, (g, b) in enumerate(zip(groups, boxes)):
         cuts = d.cuts(g, b, H)
         add(i, 1, [d.image(g, b)], [b], _wide(b, H) if cuts else 0.0)
-        for keep, lb, rb in cuts:
-            add(i, 1, [d.image(g, b, keep), d.image(g, b, ~keep)], [lb, rb], SPLIT_COST + _wide(lb, H) + _wide(rb, H))
+        for pieces in cuts:
+            add(i, 1, [d.image(g, b, px) for px, _ in pieces], [pb for _, pb in pieces],
+                SPLIT_COST * (len(pieces) - 1) + sum(_wide(pb, H) for _, pb in pieces))
         if i + 1 < len(groups):
             u, h = _union(b, boxes[i + 1]), groups[i + 1]
             if (u[2] - u[0] < PAIR_WIDE * max(H, u[3] - u[1]) and _gap(b, boxes[i + 1]) < PAIR_NEAR * H
@@ -312,7 +322,7 @@ def read_number(drawing,                      # anything `classify` accepts, or 
                )->Reading:
     "Read the number in `drawing`: its digits left to right, each shown to the model alone, all in one batched call"
     d = _Strokes(drawing) if is_strokes(drawing) else _Image(drawing)
-    groups, boxes, marks, H = group_parts(d.boxes, d.dist, d.before)
+    groups, boxes, marks, H = group_parts(d.boxes, d.dist, d.before, d.pen)
     options, batch = _options(d, groups, boxes, H)
     p = (classifier or load_classifier()).predict_proba(np.stack(batch))
     path = _best_reading(options, np.log(np.maximum(p.max(1), 1e-12)))
