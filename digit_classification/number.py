@@ -249,11 +249,11 @@ def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
 
 def _cuts(self:_Image, ids, box, H:float)->list:
     "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
-    r = self._region(box); out = []
+    r = self._region(box); out = {}
     for two in _halves(self._mask(ids, r), r, H, CUTS):
-        out.append(two)
-        for k, (px, _) in enumerate(two): out += [two[:k] + sub + two[k + 1:] for sub in _halves(px, r, H, 1)]
-    return out
+        for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:
+            out.setdefault(tuple(b for _, b in cut), cut)   # the same pieces found from either side: asked about once
+    return list(out.values())
 _Image.image, _Image.cuts = _image, _cuts
 
 # %% ../nbs/05_number.ipynb #n031
