@@ -13,8 +13,8 @@ so each piece meets the same moments of this shared, noisy machine: read medians
 """
 import argparse, os, time
 import numpy as np
-from digit_classification.data import load_pendigits, render_strokes, fit_strokes
-from digit_classification.mnistify import mnistify
+from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.mnistify import mnistify, strokes_to_canvas
 from digit_classification.explain import load_explainer, explain, pictures, why, occlusions, INDEX_PATH
 
 def timed(f, *a):
@@ -25,7 +25,7 @@ def main():
     args = ap.parse_args()
     pen = load_pendigits()
     picks = np.random.default_rng(0).choice(len(pen), args.digits, replace=False)
-    images = [mnistify(render_strokes(fit_strokes(pen[i].strokes, 280, 0.7), 280)) for i in picks]
+    images = [mnistify(strokes_to_canvas(fit_strokes(pen[i].strokes, 280, 0.7), 280)) for i in picks]
     ex = load_explainer(); idx = ex.index(); clf = ex.classifier
     plain = lambda img: clf.predict_proba(img[None])
     e0 = explain(images[0]); pictures(e0); why(images[0])        # warm up: interpreters, index, batch sizes
