@@ -10,15 +10,15 @@ __all__ = ['CELL', 'WHITE', 'PALETTE', 'PATCH', 'STRIDE', 'FOR', 'AGAINST', 'IND
            'pictures']
 
 # %% ../nbs/06_explain.ipynb #e002
-import hashlib, io, os, threading, warnings, zipfile
+import hashlib, io, os, threading, warnings, weakref, zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 import numpy as np
 from PIL import Image
 from ai_edge_litert.interpreter import Interpreter
 from ai_edge_litert import schema_py_generated as _schema
 from .data import load_mnist, cache_dir, DataError
-from .mnistify import mnistify
 from .classify import MODEL_DIR, ModelError, Classifier, load_classifier
 
 # %% ../nbs/06_explain.ipynb #e005
@@ -76,7 +76,8 @@ class Explainer:
         self._it.allocate_tensors()
         self.layers, self._hidden = _graph(self.classifier.model, self._it)
         self._io = self._it.get_input_details()[0]["index"], self._it.get_output_details()[0]["index"]
-        self._lock, self._n, self._index = threading.Lock(), 1, None
+        self._lock, self._n = threading.Lock(), 1                        # for the interpreter
+        self._index_lock, self._index, self._no_index = threading.Lock(), None, None   # for the neighbour index
 
     def _resize(self, n:int):
         if n != self._n: self._it.resize_tensor_input(self._io[0], (n, 28, 28, 1)); self._it.allocate_tensors(); self._n = n
@@ -303,12 +304,14 @@ def _index_on_first_use(self:Explainer, data, cache)->NeighbourIndex:
 
 def index(self:Explainer, path=INDEX_PATH, data=None, cache=None)->NeighbourIndex:
     "The neighbour index for this model: the one at `path` if built for it, else one built on first use from MNIST on disk"
-    if self._index is None:
-        try: self._index = load_index(path, self.sha256)
-        except StaleIndexError as e:
-            self._index = _index_on_first_use(self, data, cache)
-            if self._index is None: raise StaleIndexError(f"{e} (MNIST is not on disk to build one on first use)") from None
-    return self._index
+    with self._index_lock:                     # found (or not) once: after every stroke it is only looked up
+        if self._index is None and self._no_index is None:
+            try: self._index = load_index(path, self.sha256)
+            except StaleIndexError as e:
+                self._index = _index_on_first_use(self, data, cache)
+                if self._index is None: self._no_index = f"{e} (MNIST is not on disk to build one on first use)"
+        if self._index is None: raise StaleIndexError(self._no_index)
+        return self._index
 Explainer.index = index
 
 # %% ../nbs/06_explain.ipynb #e082
@@ -325,12 +328,13 @@ class Explanation:
     @property
     def runner_up(self)->int: return self.why.ranked()[1]
 
-_explainers = {}
+_explainers = weakref.WeakKeyDictionary()   # classifier → its explainer, for as long as the classifier lives
+
 def load_explainer(classifier:Classifier=None)->Explainer:
     "The `Explainer` of `classifier` (default: the shipped model), made once"
     c = classifier or load_classifier()
-    if id(c) not in _explainers: _explainers[id(c)] = Explainer(c)
-    return _explainers[id(c)]
+    if c not in _explainers: _explainers[c] = Explainer(c)
+    return _explainers[c]
 
 # %% ../nbs/06_explain.ipynb #e083
 def explain(image,                    # the 28×28 image the model saw, floats in [0, 1]
@@ -363,9 +367,12 @@ class Picture:
 
 def _picture(caption:str, a:np.ndarray, palette=None)->Picture: return Picture(caption, png(a, palette), (a.shape[1], a.shape[0]))
 
+@lru_cache(maxsize=4096)
+def _digit_png(pixels:bytes)->bytes: return png(np.frombuffer(pixels, np.uint8).reshape(28, 28))   # index digits recur: encode once
+
 def pictures(e:Explanation, top:int=16)->dict:
     "`Picture`s for a page: `layers` (one per block), `why` (the answer and the runner-up), `neighbours`"
     a, b = e.digit, e.runner_up
     return dict(layers=[_picture(l.title, layer_picture(m, top), PALETTE) for l, m in zip(e.look.layers, e.look.maps)],
                 why=[_picture(f"why {a}", why_picture(e.why, a)), _picture(f"why not {b}?", why_picture(e.why, b))],
-                neighbours=[_picture(str(l), img) for img, l, _ in e.neighbours])
+                neighbours=[Picture(str(l), _digit_png(img.tobytes()), (28, 28)) for img, l, _ in e.neighbours])
