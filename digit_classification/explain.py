@@ -108,7 +108,7 @@ def look(self:Explainer, image)->Look:
 Explainer.look = look
 
 # %% ../nbs/06_explain.ipynb #e027
-CELL = 12      # side, in px, that one map is enlarged to (at least)
+CELL = 24      # side, in px, that one map is enlarged to (at least)
 WHITE = 255    # the palette index of the gaps between maps; 0-254 run from no activity to the block's largest
 _INFERNO = np.array([[0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66], [245, 125, 21], [250, 193, 39],
                      [252, 255, 164]], np.float32)
@@ -145,7 +145,7 @@ def layer_picture(maps:np.ndarray, top:int=16)->np.ndarray:
     h, w, c = maps.shape
     if h * w > 1: return maps_grid(maps, top)
     cols = 16 if c % 16 == 0 else c
-    return maps_grid(maps.reshape(c // cols, cols, 1), 1, cell=3 * cols)     # 3×3 px a number
+    return maps_grid(maps.reshape(c // cols, cols, 1), 1, cell=6 * cols)     # 6×6 px a number
 
 # %% ../nbs/06_explain.ipynb #e034
 def receptive_fields(layers:list)->list:
