@@ -199,12 +199,13 @@ def why(image, classifier:Classifier=None, patch:int=PATCH, stride:int=STRIDE)->
 # %% ../nbs/06_explain.ipynb #e055
 FOR, AGAINST = np.array([230, 50, 40], np.float32), np.array([40, 120, 240], np.float32)   # red, blue
 
-def why_picture(w:Why,          # from `why`
-                digit:int,      # the digit to explain
+def why_picture(w:Why,                  # from `why`
+                digit:int,              # the digit to explain
+                rather_than:int=None,   # explain `digit` against this one only
                 scale:int=3)->np.ndarray:
-    "RGB picture (uint8) of the image `w` was made for, red where its ink spoke for `digit`, blue where against"
-    m = np.asarray(Image.fromarray(w.maps[digit]).resize((28 * scale,) * 2, Image.Resampling.BILINEAR))
-    m = m / max(float(np.abs(w.maps[digit]).max()), 1e-6)
+    "RGB picture (uint8) of the image `w` was made for, red where its ink spoke for `digit` (rather than `rather_than`), blue against"
+    d = w.maps[digit] - (0 if rather_than is None else w.maps[rather_than])
+    m = np.asarray(Image.fromarray(d).resize((28 * scale,) * 2, Image.Resampling.BILINEAR)) / max(float(np.abs(d).max()), 1e-6)
     ink = np.repeat(np.repeat(w.image, scale, 0), scale, 1)[..., None] * 255
     a = np.clip(np.abs(m), 0, 1)[..., None] * 0.75
     return np.round(ink * (1 - a) + np.where(m[..., None] > 0, FOR, AGAINST) * a).astype(np.uint8)
@@ -374,5 +375,5 @@ def pictures(e:Explanation, top:int=16)->dict:
     "`Picture`s for a page: `layers` (one per block), `why` (the answer and the runner-up), `neighbours`"
     a, b = e.digit, e.runner_up
     return dict(layers=[_picture(l.title, layer_picture(m, top), PALETTE) for l, m in zip(e.look.layers, e.look.maps)],
-                why=[_picture(f"why {a}", why_picture(e.why, a)), _picture(f"why not {b}?", why_picture(e.why, b))],
+                why=[_picture(f"why {a}", why_picture(e.why, a)), _picture(f"why not {b}?", why_picture(e.why, b, a))],
                 neighbours=[Picture(str(l), _digit_png(img.tobytes()), (28, 28)) for img, l, _ in e.neighbours])
