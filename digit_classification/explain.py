@@ -75,12 +75,12 @@ class Explainer:
             self._it = Interpreter(model_content=self.classifier.model, num_threads=1, experimental_preserve_all_tensors=True)
         self._it.allocate_tensors()
         self.layers, self._hidden = _graph(self.classifier.model, self._it)
-        self._io = self._it.get_input_details()[0]["index"], self._it.get_output_details()[0]["index"]
+        self._input = self._it.get_input_details()[0]["index"]
         self._lock, self._n = threading.Lock(), 1                        # for the interpreter
         self._index_lock, self._index, self._no_index = threading.Lock(), None, None   # for the neighbour index
 
     def _resize(self, n:int):
-        if n != self._n: self._it.resize_tensor_input(self._io[0], (n, 28, 28, 1)); self._it.allocate_tensors(); self._n = n
+        if n != self._n: self._it.resize_tensor_input(self._input, (n, 28, 28, 1)); self._it.allocate_tensors(); self._n = n
 
 # %% ../nbs/06_explain.ipynb #e018
 @dataclass
@@ -102,9 +102,10 @@ def look(self:Explainer, image)->Look:
     "Run the model on one 28×28 `image` (floats in [0, 1]) and keep what every layer made of it"
     x = _images(np.asarray(image)[None])
     with self._lock:
-        self._resize(1); self._it.set_tensor(self._io[0], x); self._it.invoke()
+        self._resize(1); self._it.set_tensor(self._input, x); self._it.invoke()
         get = self._it.get_tensor
-        return Look(x[0, ..., 0], self.layers, [get(l.tensor)[0] for l in self.layers], get(self._hidden)[0].ravel(), get(self._io[1])[0])
+        maps, h = [get(l.tensor)[0] for l in self.layers], get(self._hidden)[0].ravel()
+    return Look(x[0, ..., 0], self.layers, maps, h, self.classifier.predict_proba(x[..., 0])[0])   # as served (calibrated, if it is)
 Explainer.look = look
 
 # %% ../nbs/06_explain.ipynb #e027
@@ -217,7 +218,7 @@ def hidden(self:Explainer, images, batch:int=64)->np.ndarray:
     x, out = _images(images), []
     with self._lock:
         for i in range(0, len(x), batch):
-            self._resize(len(x[i:i + batch])); self._it.set_tensor(self._io[0], x[i:i + batch]); self._it.invoke()
+            self._resize(len(x[i:i + batch])); self._it.set_tensor(self._input, x[i:i + batch]); self._it.invoke()
             out.append(self._it.get_tensor(self._hidden).reshape(len(x[i:i + batch]), -1))
     return np.concatenate(out) if out else np.zeros((0, self._it.get_tensor_details()[self._hidden]["shape"][-1]), np.float32)
 Explainer.hidden = hidden
