@@ -7,8 +7,9 @@ timed in a child process that never imports it, before and after the Keras path 
 import argparse, json, os, subprocess, sys, time
 import numpy as np
 from digit_classification import classify, mnistify
-from digit_classification.classify import MODEL_DIR
-from digit_classification.data import load_pendigits, render_strokes, fit_strokes
+from digit_classification.data import MODEL_DIR
+from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.mnistify import strokes_to_canvas
 
 COLD = """import time, numpy as np; t0 = time.perf_counter()
 import digit_classification
@@ -17,7 +18,7 @@ p = digit_classification.classify(c); t1 = time.perf_counter()
 rss = int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024
 print(t1 - t0, rss)"""
 
-def canvases(n): return [render_strokes(fit_strokes(d.strokes)) for d in load_pendigits()[:n]]
+def canvases(n): return [strokes_to_canvas(fit_strokes(d.strokes)) for d in load_pendigits()[:n]]
 
 def time_ours(n):
     "classify() seconds per canvas, and the digits, for `n` pen-digit canvases (run in a child process)"

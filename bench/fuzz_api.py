@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from PIL import Image
 from digit_classification.app import create_app
 from digit_classification.codec import encode, encode_legacy, png_data_url
-from digit_classification.data import load_pendigits, fit_strokes, render_strokes
+from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.mnistify import strokes_to_canvas
 
 ROUTES = ("/api/classify", "/classify", "/guess")
 
 # ---- valid payloads of a real pen digit: the seeds that the mutations start from
 _strokes = [s.round(1).tolist() for s in fit_strokes(load_pendigits()[0].strokes)]
-_canvas = render_strokes(fit_strokes(load_pendigits()[0].strokes))
+_canvas = strokes_to_canvas(fit_strokes(load_pendigits()[0].strokes))
 PNG_URL = png_data_url(_canvas)
 PNG = base64.b64decode(PNG_URL.partition(",")[2])
 _jpg = io.BytesIO(); Image.fromarray(255 - _canvas[..., 3]).save(_jpg, "JPEG"); JPEG = _jpg.getvalue()

@@ -5,7 +5,8 @@ Prints medians and the ratio; both are measured in the same run, interleaved, be
 """
 import argparse, time
 import numpy as np
-from digit_classification.data import load_pendigits, render_strokes, fit_strokes
+from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.mnistify import strokes_to_canvas
 from digit_classification.mnistify import mnistify
 
 def old_app_mnistify(rgba):
@@ -23,7 +24,7 @@ def old_app_mnistify(rgba):
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--n", type=int, default=300); args = ap.parse_args()
     pen = load_pendigits()
-    canvases = [render_strokes(fit_strokes(d.strokes)) for d in pen[:args.n]]
+    canvases = [strokes_to_canvas(fit_strokes(d.strokes)) for d in pen[:args.n]]
     ours, old = [], []
     for i, c in enumerate(canvases):
         t0 = time.perf_counter(); mnistify(c); ours.append(time.perf_counter() - t0)

@@ -22,11 +22,12 @@ def mix(n_digits:int=60, seed:int=0)->list:
     "Requests as (name, path, body bytes, content type, expected status, expected body), expected from the app in process"
     from digit_classification.app import create_app, MAX_BODY
     from digit_classification.codec import encode, encode_legacy, png_data_url
-    from digit_classification.data import load_pendigits, render_strokes
+    from digit_classification.data import load_pendigits
+    from digit_classification.mnistify import strokes_to_canvas
     pen, side = load_pendigits()[:n_digits], 280
     out, J, F = [], "application/json", "application/x-www-form-urlencoded"
     for d in pen:
-        strokes = page_strokes(d, side); canvas = render_strokes([np.asarray(s, np.float32) for s in strokes], side)
+        strokes = page_strokes(d, side); canvas = strokes_to_canvas([np.asarray(s, np.float32) for s in strokes], side)
         white = canvas.copy(); white[..., :3] = 255
         for name, path, body, ctype in [
                 ("strokes", "/api/classify", json.dumps(dict(strokes=strokes, width=side, height=side)), J),

@@ -10,9 +10,8 @@ __all__ = ['NUM_CLASSES', 'INPUT_SHAPE', 'SEED', 'KERAS_PATH', 'render_pen_digit
 import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
-from .data import load_mnist, load_pendigits, render_strokes, fit_strokes, default_brush, split_writers, random_canvas
-from .mnistify import mnistify
-from .classify import MODEL_DIR
+from .data import load_mnist, load_pendigits, fit_strokes, split_writers, MODEL_DIR
+from .mnistify import mnistify, strokes_to_canvas as render_strokes, canvas_brush as default_brush
 
 # %% ../nbs/03_model.ipynb #c003
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the way

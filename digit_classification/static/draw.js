@@ -2,10 +2,13 @@
 // Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (chapter 5).
 "use strict";
 const $ = id => document.querySelector(`[data-testid="${id}"]`);
-const cv = $("canvas"), ctx = cv.getContext("2d"), result = document.querySelector(".result");
+const cv = $("canvas"), ctx = cv.getContext("2d"), result = document.querySelector(".result"), sheet = cv.parentElement;
 const DEBOUNCE = 150;   // ms without a move before classifying while drawing
+const MIN_SIZE = 0.1;   // a drawing smaller than this share of the canvas is too small to read (a dot, a tick)
+const NEXT_AFTER = 1500;   // ms after an answer: the drawing fades, and the next stroke starts a new one (unless "keep")
+const HINT = "Draw one digit here, 0 to 9", NEXT = "Draw the next digit: it starts a new drawing";
 let side = 0, strokes = [], active = null;               // strokes: lists of [x, y] in CSS px; active: the drawing pointer
-let version = 0, shown = 0, inFlight = false, timer = null;
+let version = 0, shown = 0, inFlight = false, timer = null, fade = null;
 
 for (let d = 0; d < 10; d++) $("probabilities").insertAdjacentHTML("beforeend", `<li><b>${d}</b><span><i></i></span><small>0%</small></li>`);
 
@@ -22,8 +25,11 @@ function resize() {
 function draw() {
   ctx.clearRect(0, 0, side, side);
   Object.assign(ctx, { lineWidth: Math.max(6, side * 0.045), lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
+  sheet.classList.toggle("empty", !strokes.length); $("hint").textContent = strokes.length ? NEXT : HINT;
   for (const s of strokes) {
-    ctx.beginPath(); ctx.moveTo(...s[0]);
+    ctx.beginPath();
+    if (s.length === 1) { ctx.arc(...s[0], ctx.lineWidth / 2, 0, 2 * Math.PI); ctx.fillStyle = ctx.strokeStyle; ctx.fill(); continue; }   // a dot
+    ctx.moveTo(...s[0]);
     for (let i = 1; i < s.length - 1; i++) ctx.quadraticCurveTo(...s[i], (s[i][0] + s[i + 1][0]) / 2, (s[i][1] + s[i + 1][1]) / 2);
     ctx.lineTo(...s.at(-1)); ctx.stroke();
   }
@@ -37,6 +43,7 @@ function point(e) {   // whole CSS pixels inside the canvas
 cv.addEventListener("pointerdown", e => {
   if (active !== null || e.button !== 0) return;
   active = e.pointerId; cv.setPointerCapture(e.pointerId);
+  if (sheet.classList.contains("done") && !$("keep").checked) strokes = [];   // answered: a new digit
   strokes.push([point(e)]); changed(); draw();
 });
 cv.addEventListener("pointermove", e => {
@@ -51,12 +58,17 @@ cv.addEventListener("pointermove", e => {
 });
 for (const t of ["pointerup", "pointercancel"]) cv.addEventListener(t, e => { if (e.pointerId === active) { active = null; send(); } });
 
-function changed() { version++; result.setAttribute("aria-busy", "true"); }
+function changed() { version++; result.setAttribute("aria-busy", "true"); clearTimeout(fade); sheet.classList.remove("done"); }
+function tooSmall() {   // the drawing's longer side, against the canvas's
+  const xs = strokes.flat().map(p => p[0]), ys = strokes.flat().map(p => p[1]);
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) < MIN_SIZE * side;
+}
 
 // One request in flight at a time; when it returns, the newest drawing is sent if it changed meanwhile
 async function send() {
   clearTimeout(timer); timer = null;
   if (!strokes.length) return show(null, version);
+  if (tooSmall()) return show({ error: "Too small to read: draw the digit bigger" }, version);
   if (inFlight) return;
   const v = version; inFlight = true;
   try {
@@ -84,12 +96,15 @@ function show(data, v) {
     li.setAttribute("aria-label", `${d}: ${Math.round(p * 100)} percent`);
   });
   if (ok) $("preview").src = data.mnist; else $("preview").removeAttribute("src");
+  clearTimeout(fade);
+  if (ok && shown === version && active === null && !$("keep").checked) fade = setTimeout(() => sheet.classList.add("done"), NEXT_AFTER);
 }
 
 function undo() { strokes.pop(); changed(); draw(); send(); }
 function clear() { strokes = []; changed(); draw(); send(); }
 $("undo").addEventListener("click", undo);
 $("clear").addEventListener("click", clear);
+$("keep").addEventListener("change", () => { clearTimeout(fade); sheet.classList.remove("done"); });
 document.addEventListener("keydown", e => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z") { e.preventDefault(); undo(); }
   else if (e.key === "Escape") clear();
