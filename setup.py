@@ -23,7 +23,8 @@ requirements = shlex.split(cfg.get('requirements', ''))
 if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
-dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
+dashboard_requirements = shlex.split(cfg.get('dashboard_requirements') or '')
+dev_requirements = shlex.split(cfg.get('dev_requirements') or '') + dashboard_requirements   # dev includes the dashboard
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -43,7 +44,8 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'postgres': shlex.split(cfg.get('postgres_requirements') or '') },
+    extras_require={ 'dashboard': dashboard_requirements, 'dev': dev_requirements,
+                     'postgres': shlex.split(cfg.get('postgres_requirements') or '') },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -24,14 +24,29 @@ class ModelError(RuntimeError):
     "The model file is missing or is not a usable digit model"
 
 # %% ../nbs/04_classify.ipynb #c008
-def _check_digest(path:Path, digest:str):
-    "Raise `ModelError` unless `path` has the sha256 that the `model.json` beside it records (a model without one is not checked)"
+def _record(path:Path)->dict:
+    "The training record `model.json` beside `path` ({} when there is none)"
     meta = path.parent/"model.json"
-    if not meta.exists(): return
-    try: want = json.loads(meta.read_text()).get("tflite_sha256") if path.name == "digits.tflite" else None
-    except (OSError, ValueError, AttributeError) as e: raise ModelError(f"{meta} is not a readable model record: {e}") from None
+    if not meta.exists(): return {}
+    try: record = json.loads(meta.read_text())
+    except (OSError, ValueError) as e: raise ModelError(f"{meta} is not a readable model record: {e}") from None
+    if not isinstance(record, dict): raise ModelError(f"{meta} is not a readable model record: not a JSON object")
+    return record
+
+def _check_digest(path:Path, digest:str, record:dict):
+    "Raise `ModelError` unless `path` has the sha256 that its `record` holds (a model without one is not checked)"
+    want = record.get("tflite_sha256") if path.name == "digits.tflite" else None
     if want and want != digest:
-        raise ModelError(f"{path} does not match the sha256 in {meta.name}: the file is damaged or was replaced (reinstall the package)")
+        raise ModelError(f"{path} does not match the sha256 in model.json: the file is damaged or was replaced (reinstall the package)")
+
+# %% ../nbs/04_classify.ipynb #c008b
+def _calibration(record:dict, path)->tuple:
+    "(the file outputs logits, temperature, not-a-digit threshold) from a model `record`"
+    t, thr = record.get("temperature", 1.0), record.get("not_digit_threshold", 1.0)
+    for name, v in (("temperature", t), ("not_digit_threshold", thr)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 100:
+            raise ModelError(f"{path}: {name} in model.json must be a positive number, got {v!r}")
+    return record.get("outputs") == "logits", float(t), float(thr)
 
 class Classifier:
     "A digit model loaded once; `predict_proba` is safe to call from many threads at once"
@@ -40,8 +55,9 @@ class Classifier:
         try: self.model = path.read_bytes()
         except OSError as e: raise ModelError(f"cannot read model {path}: {e.strerror or e}") from None
         digest = hashlib.sha256(self.model).hexdigest()
-        self.path, self.version = path, digest[:12]
-        _check_digest(path, digest)
+        self.path, self.version, record = path, digest[:12], _record(path)
+        _check_digest(path, digest, record)
+        self.logits, self.temperature, self.not_digit_threshold = _calibration(record, path)
         self._local = threading.local()
         self._interpreter(1)  # fail now, not at the first request, if the file is not a model
 
@@ -66,24 +82,44 @@ def _interpreter(self:Classifier, n:int):
         except (ValueError, RuntimeError) as e: raise ModelError(f"{self.path} is not a LiteRT model: {e}") from None
         self._local.it, self._local.n = it, 0
         inp, out = it.get_input_details()[0], it.get_output_details()[0]
-        if tuple(inp["shape"][1:]) != (SIDE, SIDE, 1) or out["shape"][-1] != N_DIGITS:
-            raise ModelError(f"{self.path}: expected a (N,{SIDE},{SIDE},1) → (N,{N_DIGITS}) model, got {inp['shape']} → {out['shape']}")
+        if tuple(inp["shape"][1:]) != (SIDE, SIDE, 1) or out["shape"][-1] not in (N_DIGITS, N_DIGITS + 1):
+            raise ModelError(f"{self.path}: expected a (N,{SIDE},{SIDE},1) → (N,{N_DIGITS}) or (N,{N_DIGITS + 1}) model, got {inp['shape']} → {out['shape']}")
         self._local.io = inp["index"], out["index"]
     if self._local.n != n:
         it.resize_tensor_input(self._local.io[0], (n, SIDE, SIDE, 1)); _allocate(it); self._local.n = n
     return it
 
 # %% ../nbs/04_classify.ipynb #c010
+def _softmax(z:np.ndarray)->np.ndarray:
+    "Probabilities from logits `z` (N, K), along the last axis"
+    e = np.exp(z - z.max(1, keepdims=True))
+    return (e / e.sum(1, keepdims=True)).astype(np.float32)
+
 @patch
-def predict_proba(self:Classifier, images)->np.ndarray:
-    "Probabilities (N, 10) for MNIST-style `images` (N, 28, 28), float in [0, 1]"
+def _logits(self:Classifier, images)->np.ndarray:
+    "Logits (N, 11) of the digits 0..9 and of 'not a digit', divided by the temperature"
     x = np.asarray(images, np.float32)
     if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE): raise ValueError(f"expected images of shape (N, {SIDE}, {SIDE}), got {x.shape}")
-    if not len(x): return np.zeros((0, N_DIGITS), np.float32)
+    if not len(x): return np.zeros((0, N_DIGITS + 1))
     it = self._interpreter(len(x))
     it.set_tensor(self._local.io[0], x[..., None])
     it.invoke()
-    return it.get_tensor(self._local.io[1]).copy()
+    z = it.get_tensor(self._local.io[1]).astype(np.float64)
+    if not self.logits: z = np.log(np.maximum(z, 1e-30))     # a file that outputs probabilities (v4)
+    if z.shape[1] == N_DIGITS: z = np.concatenate([z, np.full((len(z), 1), -np.inf)], 1)   # no "not a digit" output: probability 0
+    return z / self.temperature
+
+# %% ../nbs/04_classify.ipynb #c010b
+@patch
+def predict_proba(self:Classifier, images)->np.ndarray:
+    "Calibrated probabilities (N, 10) of the digits 0..9 for MNIST-style `images` (N, 28, 28), float in [0, 1]"
+    return _softmax(self._logits(images)[:, :N_DIGITS])
+
+@patch
+def predict(self:Classifier, images)->tuple:
+    "Calibrated digit probabilities (N, 10), and the probability (N,) that each image is not a digit"
+    z = self._logits(images)
+    return _softmax(z[:, :N_DIGITS]), _softmax(z)[:, N_DIGITS]
 
 # %% ../nbs/04_classify.ipynb #c012
 @lru_cache(maxsize=8)
@@ -98,9 +134,10 @@ def load_classifier(path=None)->Classifier:
 class Prediction:
     "What the model made of a drawing"
     digit: int                 # the most likely digit
-    confidence: float          # its probability
+    confidence: float          # its probability (calibrated)
     probabilities: list        # ten probabilities, for digits 0..9
     image: np.ndarray = field(repr=False)  # the 28×28 image the model saw
+    is_digit: bool = True      # False when the drawing does not look like a digit (a dot, a scribble, a letter...)
 
     def top(self, k:int=3)->list:
         "The `k` likeliest (digit, probability) pairs"
@@ -109,5 +146,7 @@ class Prediction:
 def classify(drawing, classifier:Classifier=None)->Prediction:
     "Classify `drawing`: an image or a list of strokes (anything `mnistify` accepts); raises `EmptyDrawingError` when there is no ink"
     image = mnistify(drawing)
-    p = (classifier or load_classifier()).predict_proba(image[None])[0]
-    return Prediction(int(p.argmax()), float(p.max()), [float(v) for v in p], image)
+    clf = classifier or load_classifier()
+    p, not_digit = clf.predict(image[None])
+    p, not_digit = p[0], float(not_digit[0])
+    return Prediction(int(p.argmax()), float(p.max()), [float(v) for v in p], image, not_digit < clf.not_digit_threshold)
