@@ -1,10 +1,10 @@
 // The drawing page: Pointer Events (mouse, touch, pen) in, strokes out to /api/classify, the model's answer shown.
-// Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (chapter 5).
+// Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (mnistify.BRUSH, measured in 04_classify).
 "use strict";
 const $ = id => document.querySelector(`[data-testid="${id}"]`);
 const cv = $("canvas"), ctx = cv.getContext("2d"), result = document.querySelector(".result"), sheet = cv.parentElement;
 const DEBOUNCE = 150;   // ms without a move before classifying while drawing
-const MIN_SIZE = 0.1;   // a drawing smaller than this share of the canvas is too small to read (a dot, a tick)
+const MIN_SIZE = Number(cv.dataset.minSize);   // a drawing smaller than this share of the canvas is too small to read (mnistify's)
 const NEXT_AFTER = 1500;   // ms after an answer: the drawing fades, and the next stroke starts a new one (unless "keep")
 const HINT = "Draw one digit here, 0 to 9", NEXT = "Draw the next digit: it starts a new drawing";
 let side = 0, strokes = [], active = null;               // strokes: lists of [x, y] in CSS px; active: the drawing pointer
