@@ -101,8 +101,8 @@ def cmd_classify(args):
             failed += 1
             print(f"{PROG} classify: {f}: {'no ink: the image is blank' if isinstance(e, EmptyDrawingError) else e}", file=sys.stderr)
             continue
-        print(json.dumps({"file": f, "digit": p.digit, "confidence": round(p.confidence, 4)}) if args.json
-              else f"{f}: {p.digit} ({p.confidence:.1%})", flush=True)
+        print(json.dumps({"file": f, "digit": p.digit, "is_digit": p.is_digit, "confidence": round(p.confidence, 4)}) if args.json
+              else f"{f}: {p.digit} ({p.confidence:.1%})" if p.is_digit else f"{f}: that doesn't look like a digit", flush=True)
     return 1 if failed else 0
 
 # %% ../nbs/11_cli.ipynb #c007
