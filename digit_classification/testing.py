@@ -19,7 +19,7 @@ from PIL import Image
 from .data import load_pendigits, fit_strokes, random_center
 from .mnistify import strokes_to_canvas
 from .codec import encode, encode_legacy, png_data_url
-from .api import png_chunk
+from .codec import png_chunk
 
 # %% ../nbs/13_testing.ipynb #7d2255cf
 def free_port()->int:
