@@ -204,7 +204,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, or any image Pillow reads); big photos are scaled down")
     c.add_argument("--json", action="store_true", help="print one JSON object per line instead of text (default: text)")
     w = job("serve", cmd_serve, "serve the web app (gunicorn)")
-    add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "threads"])
+    add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "connections"])
     w.add_argument("--model", help="model file to serve (default: the shipped digits.tflite)")
     d = job("dashboard", cmd_dashboard, "open the drawing dashboard (Voila; needs the dashboard extra)")
     add_options(d, "digit_classification.dashboard", "launch", ["port"])
