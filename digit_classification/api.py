@@ -34,7 +34,7 @@ def classify_view():
     fields = [f for f in DECODERS if f in body]
     if len(fields) != 1: abort(400, f"send exactly one drawing field: image, drawing, legacy or strokes (got {len(fields)})")
     p = _predict(DECODERS[fields[0]](body))
-    return jsonify(digit=p.digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
+    return jsonify(digit=p.digit, is_digit=p.is_digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
                    mnist=_preview_url(p.image))
 
 # %% ../nbs/08c_api.ipynb #c026

@@ -13,7 +13,7 @@ from flask import abort, current_app, request
 from PIL import Image
 from werkzeug.exceptions import RequestEntityTooLarge
 from .mnistify import MAX_SIDE, to_ink, strokes_to_ink
-from .codec import CodecError, decode, decode_legacy
+from .codec import CodecError, decode, decode_legacy, peek_size
 
 # %% ../nbs/08a_inputs.ipynb #n002
 MAX_BODY = 1 << 20          # bytes in a request body
@@ -75,10 +75,9 @@ def read_code(text, field:str="drawing")->np.ndarray:
     "Ink of a code made by `codec.encode` (or codec.js)"
     if not isinstance(text, str): abort(400, f"{field} must be a string made by codec.encode")
     if len(text) > MAX_CODE: abort(413, f"{field} is {len(text):,} characters, over the limit of {MAX_CODE:,}")
-    try:
-        head = int.from_bytes(base64.urlsafe_b64decode(text[:6] + "=="), "big")   # 4 bytes: version, width-1, height-1 (8+12+12 bits)
-        if head >= 1 << 24 and max(head >> 12 & 0xFFF, head & 0xFFF) >= MAX_SIDE: abort(413, f"{field} is a canvas over {MAX_SIDE}×{MAX_SIDE} px")
-    except (binascii.Error, ValueError): pass   # too short or not base64: decode says so
+    try: w, h = peek_size(text)   # the header alone, before anything is decoded
+    except CodecError: w = h = 1    # too short, not base64, another version: decode says so
+    if max(w, h) > MAX_SIDE: abort(413, f"{field} is a {w}×{h} canvas, over the limit of {MAX_SIDE}×{MAX_SIDE} px")
     try: return decode(text)
     except CodecError as e: abort(422, f"{field}: {e}")
 

@@ -32,8 +32,9 @@ def openapi()->dict:
     body = {"oneOf": [{"type": "object", "required": [k for k in props if k != "brush"], "properties": props, "title": name}
                       for name, props in drawings.items()]}
     errors = lambda *codes: {c: _json({"$ref": "#/components/schemas/Error"}, _ERRORS[c]) for c in codes}
-    prediction = {"type": "object", "required": ["digit", "confidence", "probabilities", "mnist"], "properties": {
-        "digit": {"type": "integer", "minimum": 0, "maximum": 9}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+    prediction = {"type": "object", "required": ["digit", "is_digit", "confidence", "probabilities", "mnist"], "properties": {
+        "digit": {"type": "integer", "minimum": 0, "maximum": 9},
+        "is_digit": {"type": "boolean", "description": "false when the drawing does not look like a digit (a dot, a scribble, a letter...): show that instead of `digit`"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "probabilities": {"type": "array", "items": {"type": "number"}, "minItems": 10, "maxItems": 10},
         "mnist": {"type": "string", "description": "the 28×28 image the model saw, a PNG data URL"}}}
     return {"openapi": "3.0.3", "info": {"title": "digit-classification", "version": "1"}, "paths": {
