@@ -19,7 +19,7 @@ from ipycanvas.canvas import _CANVAS_MANAGER
 from PIL import Image
 from .classify import classify
 from .codec import png
-from .explain import Explanation, Picture, explain, load_explainer, pictures
+from .explain import Explanation, Picture, StaleIndexError, explain, load_explainer, pictures
 from .mnistify import mnistify_steps, fit_box, EmptyDrawingError, SIDE, BOX, strokes_to_canvas, canvas_brush
 from .data import load_mnist, data_dir, DataError, _find
 
@@ -205,11 +205,14 @@ def update(self:DrawingDashboard):
 def _build_explain(self:DrawingDashboard):
     self.explanation, self.last_explanation = widgets.HTML(explanation_html(None)), None
     self.explanation.add_class("dc-explain")
+    self._explainer = load_explainer(self.classifier)   # opened now, with its neighbour index, not at the first stroke's end
+    try: self._explainer.index()
+    except StaleIndexError: pass                        # the neighbours panel will say why
 
 @patch
 def show_explanation(self:DrawingDashboard, p=None):   # the `Prediction` of the drawing (None: no drawing)
     "Explain the image the model saw for `p` in the three panels"
-    self.last_explanation = None if p is None else explain(p.image, load_explainer(self.classifier))
+    self.last_explanation = None if p is None else explain(p.image, self._explainer)
     self.explanation.value = explanation_html(self.last_explanation)
 
 # %% ../nbs/09_dashboard.ipynb #c026
