@@ -7,12 +7,14 @@ Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/feedback_bench.py [--
 2. Load: `--clients` threads post corrections (random pen digits, random labels) for `--seconds` to `serve --workers N`, first
    on a SQLite file, then on a throwaway PostgreSQL cluster (Debian's postgresql, `testing.running_postgres`). Afterwards
    every id a 201 gave must be in the store with the label sent: lost = ids missing or with another label.
+3. Export round trip: the SQLite store of step 2 exported (`FeedbackStore.export`, as `feedback export` does) and read back
+   with the data chapter's idx reader: images equal to the bytes of what the model saw, labels equal, record for record.
 """
 import argparse, http.client, json, random, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 import numpy as np
-from digit_classification.data import load_pendigits
-from digit_classification.feedback import FeedbackStore
+from digit_classification.data import load_pendigits, parse_idx
+from digit_classification.feedback import FeedbackStore, to_bytes
 from digit_classification.testing import free_port, page_strokes, running, running_postgres, save_table, workers_of
 
 BIN, SIDE = Path(sys.executable).parent, 280
@@ -69,12 +71,21 @@ def load(db, clients:int, seconds:float, workers:int)->dict:
     return dict(created=len(got), per_second=len(got) / seconds, lost=lost, n5xx=sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500),
                 statuses=statuses, unique_ids=len({i for i, _ in got}))
 
+def round_trip(db, out)->dict:
+    "Export the store at `db` to `out` and read it back: records, images equal, labels equal"
+    store = FeedbackStore(db); r = store.export(out)
+    imgs, labels = (parse_idx(Path(r[k]).read_bytes(), k) for k in ("images", "labels"))
+    recs = list(store)
+    return dict(records=r["records"], images_equal=bool(np.array_equal(imgs, np.stack([to_bytes(c.image) for c in recs]))),
+                labels_equal=labels.tolist() == [c.label for c in recs])
+
 def main(n:int=400, clients:int=16, seconds:float=30, workers:int=2):
     tmp = Path(tempfile.mkdtemp())
     lat = latency(n, tmp/"latency.db")
     ms = {k: np.array(v) * 1e3 for k, v in lat.items()}
     p50 = {k: float(np.median(v)) for k, v in ms.items()}
     sqlite = load(tmp/"load.db", clients, seconds, workers)
+    trip = round_trip(tmp/"load.db", tmp/"export")
     with running_postgres() as url: pg = load(url, clients, seconds, workers)
     for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)): print(name, r)
     rows = [f"`python bench/feedback_bench.py --n {n} --clients {clients} --seconds {seconds:g} --workers {workers}`: one run",
@@ -85,8 +96,10 @@ def main(n:int=400, clients:int=16, seconds:float=30, workers:int=2):
     for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
         rows.append(f"| {clients} clients x {seconds:g} s, {workers} workers, {name}: 201s / per s / lost / 5xx | "
                     f"{r['created']:,} / {r['per_second']:.0f} / {r['lost']} / {r['n5xx']} |  | 0 lost, 0 5xx |")
+    rows.append(f"| export round trip of the SQLite store ({trip['records']:,} records): images equal / labels equal | "
+                f"{trip['images_equal']} / {trip['labels_equal']} |  | equal |")
     save_table(__file__, "\n".join(rows))
-    return int(bool(sqlite["lost"] or pg["lost"] or sqlite["n5xx"] or pg["n5xx"] or sqlite["unique_ids"] != sqlite["created"] or pg["unique_ids"] != pg["created"]))
+    return int(not (trip["images_equal"] and trip["labels_equal"]) or bool(sqlite["lost"] or pg["lost"] or sqlite["n5xx"] or pg["n5xx"] or sqlite["unique_ids"] != sqlite["created"] or pg["unique_ids"] != pg["created"]))
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
