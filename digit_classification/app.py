@@ -22,7 +22,8 @@ def _json_error(e:HTTPException):
     "An HTTP error as JSON"
     too_big = e.code == 413 and e.description == RequestEntityTooLarge.description   # Flask's own, from Content-Length
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return jsonify(error=f"request too large: the limit is {limit:,} bytes" if too_big else e.description), e.code
+    headers = [(k, v) for k, v in e.get_headers() if k != "Content-Type"]   # e.g. a 429's Retry-After, a 405's Allow
+    return jsonify(error=f"request too large: the limit is {limit:,} bytes" if too_big else e.description), e.code, headers
 
 def _no_ink(e:EmptyDrawingError):
     "A drawing without ink, found while decoding it or by mnistify: 422"

@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['PROG', 'REQUIRED', 'CommandError', 'needs', 'signature_options', 'add_options', 'read_image', 'cmd_classify',
-           'cmd_train', 'check_port', 'cmd_serve', 'cmd_dashboard', 'run_tests', 'cmd_test', 'readme_links',
-           'write_readme', 'cmd_readme', 'parser', 'main']
+           'cmd_train', 'check_port', 'cmd_serve', 'cmd_dashboard', 'add_feedback_db', 'open_store',
+           'cmd_feedback_stats', 'cmd_feedback_export', 'cmd_finetune', 'add_store_jobs', 'run_tests', 'cmd_test',
+           'readme_links', 'write_readme', 'cmd_readme', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #c002
 import argparse, ast, errno, importlib, importlib.util, io, json, re, socket, subprocess, sys, time, tokenize, warnings
@@ -133,8 +134,12 @@ def cmd_serve(args):
     "Serve the web app with gunicorn"
     from digit_classification.server import serve
     from digit_classification.classify import ModelError
+    from digit_classification.feedback_api import feedback_settings
     check_port(args.host, args.port)
-    try: return serve(**_params(args), config={"MODEL_PATH": args.model} if args.model else None)
+    params = _params(args)
+    feedback = feedback_settings(args.feedback, params.pop("feedback_db"), params.pop("feedback_rate"))
+    if args.feedback: open_store(args.feedback_db).engine.dispose()   # a bad --feedback-db: one line now, not a 503 per correction
+    try: return serve(**params, config={**({"MODEL_PATH": args.model} if args.model else {}), **feedback})
     except ModelError as e: raise CommandError(str(e)) from None
 
 def cmd_dashboard(args):
@@ -143,6 +148,51 @@ def cmd_dashboard(args):
     from digit_classification.dashboard import launch
     check_port("127.0.0.1", args.port)
     return launch(**_params(args), open_browser=args.open_browser)
+
+# %% ../nbs/11_cli.ipynb #f8c02
+def add_feedback_db(p:argparse.ArgumentParser):   # the job's parser
+    "Add `--feedback-db` to `p`, with the same help on every job"
+    add_options(p, "digit_classification.feedback_api", "feedback_settings", ["feedback_db"])
+
+def open_store(db):   # a `--feedback-db` value (None: the default file)
+    "The corrections store at `db`; `CommandError` in one line if it cannot be opened"
+    import sqlalchemy as sa
+    from digit_classification.feedback import FeedbackError, FeedbackStore
+    try: return FeedbackStore(db)
+    except FeedbackError as e: raise CommandError(str(e)) from None
+    except (sa.exc.SQLAlchemyError, OSError) as e: raise CommandError(f"cannot open the feedback store {db}: {getattr(e, 'orig', None) or e}") from None
+
+# %% ../nbs/11_cli.ipynb #f8c03
+def cmd_feedback_stats(args):
+    "Print the store's counts as JSON: records, wrong, by label, by predicted digit, by model version"
+    print(json.dumps(open_store(args.feedback_db).stats(), indent=1))
+
+def cmd_feedback_export(args):
+    "Write the store's corrections to --out as MNIST idx files and strokes.jsonl; print what was written"
+    store = open_store(args.feedback_db)
+    try: print(json.dumps(store.export(args.out), indent=1))
+    except OSError as e: raise CommandError(f"cannot write to {args.out}: {e.strerror or e}") from None
+
+def cmd_finetune(args):
+    "Fine-tune the served model on the store's corrections; write it to --out only if it does not regress"
+    needs("dev", "tensorflow")
+    from digit_classification.finetune import finetune
+    try: r = finetune(**_params(args))
+    except (ValueError, OSError) as e: raise CommandError(str(e)) from None   # FeedbackError is a ValueError
+    print(json.dumps(r, indent=1))
+    if not r["written"]: raise CommandError("no model written: it would regress (its figures above)")
+
+def add_store_jobs(sub):   # the command's sub-parsers
+    "The jobs that use the corrections store: `feedback stats`, `feedback export` and `finetune`"
+    f = sub.add_parser("feedback", help="the corrections store: its counts, or its export as a dataset",
+                       description="the corrections store: its counts, or its export as a dataset")
+    acts = f.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, fn in [("stats", cmd_feedback_stats), ("export", cmd_feedback_export)]:
+        a = acts.add_parser(name, help=fn.__doc__, description=fn.__doc__); a.set_defaults(fn=fn, _params=[]); add_feedback_db(a)
+    a.add_argument("--out", required=True, metavar="DIR", help="folder to write the idx files and strokes.jsonl to (required)")
+    t = sub.add_parser("finetune", help=cmd_finetune.__doc__ + " (needs the dev extra)", description=cmd_finetune.__doc__)
+    t.set_defaults(fn=cmd_finetune, _params=[]); add_feedback_db(t)
+    add_options(t, "digit_classification.finetune", "finetune", ["out", "model", "epochs", "data"])
 
 # %% ../nbs/11_cli.ipynb #c011
 def _run_notebook(nb:Path, flags:str)->tuple:
@@ -206,6 +256,8 @@ def parser()->argparse.ArgumentParser:
     w = job("serve", cmd_serve, "serve the web app (gunicorn)")
     add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "connections"])
     w.add_argument("--model", help="model file to serve (default: the shipped digits.tflite)")
+    add_options(w, "digit_classification.feedback_api", "feedback_settings", ["feedback_db", "feedback_rate"])
+    w.add_argument("--no-feedback", dest="feedback", action="store_false", help="leave POST /api/feedback out (default: serve it)")
     d = job("dashboard", cmd_dashboard, "open the drawing dashboard (Voila; needs the dashboard extra)")
     add_options(d, "digit_classification.dashboard", "launch", ["port"])
     d.add_argument("--no-browser", dest="open_browser", action="store_false", help="do not open a browser tab (default: open one)")
@@ -215,6 +267,7 @@ def parser()->argparse.ArgumentParser:
     add_options(s, "digit_classification.cli", "run_tests", ["nbs", "flags", "workers"])
     r = job("readme", cmd_readme, "rebuild README.md from nbs/index.ipynb (needs the dev extra)")
     add_options(r, "digit_classification.cli", "write_readme", ["nbs"])
+    add_store_jobs(sub)
     return p
 
 def main(argv=None)->int:

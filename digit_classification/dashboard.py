@@ -145,6 +145,7 @@ def _build_panel(self:DrawingDashboard):
                  (self.guesses, "dc-guesses"), (self.probabilities, "dc-probabilities"), (self.preview, "dc-preview"),
                  (self.clear_button, "dc-clear"), (self.undo_button, "dc-undo"), (self.mnist_button, "dc-mnist"),
                  (self.brush, "dc-brush"), (self.note, "dc-note")]: w.add_class(c)
+    self._build_feedback()   # "Wrong? Tap the right digit", below
 
 # %% ../nbs/09_dashboard.ipynb #c021
 def _caption(text): return widgets.HTML(f"<small>{text}</small>")
@@ -231,6 +232,51 @@ def _connect(self:DrawingDashboard):
     self.mnist_button.disabled = not ok
     self._idle_note = "" if ok else f"<small style='overflow-wrap:anywhere'>MNIST not found in {data_dir()}: set $DIGIT_CLASSIFICATION_DATA to try its digits</small>"
     self.note.value = self._idle_note
+
+# %% ../nbs/09_dashboard.ipynb #f8d02
+DrawingDashboard.feedback_db = None   # the corrections store: a `--feedback-db` value (None: the default file)
+
+@patch
+def _build_feedback(self:DrawingDashboard):
+    "The panel under the answer: 'Wrong? Tap the right digit', ten buttons and a thank-you line"
+    self.fix_buttons = [widgets.Button(description=str(d), tooltip=f"It is a {d}", layout=widgets.Layout(width="48px", height="40px"))
+                        for d in range(10)]
+    for d, b in enumerate(self.fix_buttons): b.add_class(f"dc-fix-{d}"); b.on_click(lambda _, d=d: self.correct(d))
+    self.thanks = widgets.HTML(); self.thanks.add_class("dc-thanks")
+    grid = widgets.GridBox(self.fix_buttons, layout=widgets.Layout(grid_template_columns="repeat(5, 48px)", grid_gap="4px"))
+    self.fix_panel = widgets.VBox([widgets.HTML("<b>Wrong? Tap the right digit</b>"), grid, self.thanks])
+    self.fix_panel.add_class("dc-feedback")
+
+@patch
+def _offer_feedback(self:DrawingDashboard, p):
+    "Show the panel, ready, under answer `p`; hide it when there is none"
+    self.fix_panel.layout.display = "none" if p is None else None
+    self.thanks.value, self._corrected = "", False
+    for b in self.fix_buttons: b.disabled = False
+
+# %% ../nbs/09_dashboard.ipynb #f8d03
+@patch
+def feedback_store(self:DrawingDashboard)->FeedbackStore:
+    "The corrections store `feedback_db`, opened at the first correction"
+    if getattr(self, "_store", None) is None: self._store = FeedbackStore(self.feedback_db)
+    return self._store
+
+@patch
+def correct(self:DrawingDashboard, label:int):   # the right digit
+    "Keep the drawing on show and the answer it got as a correction labelled `label`; its id (None if it could not be kept)"
+    p = self.last_prediction
+    if p is None: raise ValueError("nothing to correct: draw a digit first")
+    if self._corrected: return None            # one answer, one correction
+    if self.background is None: drawing = dict(strokes=[[[float(x), float(y)] for x, y in pts] for _, pts in self.strokes],
+                                               width=self.size, height=self.size, brushes=[b for b, _ in self.strokes])
+    else: drawing = dict(drawing=encode(np.dstack([np.zeros((self.size, self.size, 3), np.uint8), self.ink])))
+    try: id_ = self.feedback_store().add(drawing, p.image, label, p.digit, p.confidence, p.digit, (self.classifier or load_classifier()).version)
+    except (FeedbackError, sa.exc.SQLAlchemyError, OSError) as e:
+        self.thanks.value = f"<span style='color:#b71c1c'>Not kept: {e}</span>"; return None
+    self._corrected = True
+    for b in self.fix_buttons: b.disabled = True
+    self.thanks.value = f"<span style='color:#2e7d32'>Thank you! Noted: it is a {label}.</span>"
+    return id_
 
 # %% ../nbs/09_dashboard.ipynb #c032
 @patch

@@ -6,10 +6,10 @@
 __all__ = ['CHROMIUM', 'ROUTES', 'READ_ROUTE', 'ATTACKS', 'CRAFTED_CODES', 'free_port', 'wait_for_port', 'running',
            'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw', 'running_postgres', 'random_canvas',
            'api_forms', 'save_table', 'status_mb', 'workers_of', 'rss_mb', 'page_strokes', 'problem', 'Tally',
-           'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz', 'read_strategies', 'hostile_reads', 'png_header',
-           'crafted', 'schemathesis_fuzz', 'soak_mix', 'soak', 'attack', 'probe', 'probe_figures', 'open_connections',
-           'under_attack', 'CodecTally', 'bitmap', 'decoder_inputs', 'fuzz_decoders', 'run_crafted_codes',
-           'old_grey_ink']
+           'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz', 'feedback_strategies', 'read_strategies',
+           'hostile_reads', 'png_header', 'crafted', 'schemathesis_fuzz', 'soak_mix', 'soak', 'attack', 'probe',
+           'probe_figures', 'open_connections', 'under_attack', 'CodecTally', 'bitmap', 'decoder_inputs',
+           'fuzz_decoders', 'run_crafted_codes', 'old_grey_ink']
 
 # %% ../nbs/13_testing.ipynb #277e1638
 import base64, contextlib, functools, http.client, io, json, os, random, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time, zlib
@@ -195,6 +195,8 @@ def problem(r, route:str):
         if route == "/classify":
             if not (r.mimetype == "text/plain" and r.get_data(as_text=True) in "0123456789"): return f"bad 200: {r.get_data()[:80]!r}"
         elif not isinstance(body, dict): return f"200 without JSON: {r.get_data()[:200]!r}"
+    elif r.status_code == 201 and route == "/api/feedback":
+        if not (isinstance(body, dict) and isinstance(body.get("id"), int)): return f"bad 201: {r.get_data()[:80]!r}"
     else: return f"unexpected status {r.status_code}"
 
 class Tally:
@@ -292,6 +294,18 @@ def fuzz(tally:Tally, strategy, n:int):
     @given(strategy)
     def run(req): tally.post(req[0], **req[1])
     run()
+
+# %% ../nbs/13_testing.ipynb #f8t02
+_digits = st.one_of(st.integers(0, 9), _junk)
+
+def feedback_strategies()->dict:
+    "Fuzzing strategies for `POST /api/feedback`, by name, each drawing (route, keyword arguments for `client.post`)"
+    seeds = fuzz_seeds()["valid"]["/api/classify"]
+    labelled = st.tuples(st.sampled_from(seeds), _digits, st.one_of(st.none(), _digits)).map(
+        lambda t: {**t[0]["json"], "label": t[1], **({} if t[2] is None else {"predicted": t[2]})})
+    junk = st.dictionaries(st.sampled_from(_FIELDS + ["label", "predicted"]) | st.text(max_size=8), _junk, max_size=5)
+    return {name: s.map(lambda b: ("/api/feedback", _as_json(dict(json=b)))) for name, s in
+            dict(feedback_labels=labelled, feedback_bodies=st.one_of(_junk, junk)).items()}
 
 # %% ../nbs/13_testing.ipynb #n7t02
 READ_ROUTE = "/api/read"

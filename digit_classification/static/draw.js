@@ -9,7 +9,7 @@ const NEXT_AFTER = 1500;   // ms after an answer: the drawing fades, and the nex
 const HINT = "Draw one digit here, 0 to 9", NEXT = "Draw the next digit: it starts a new drawing";
 const NOT_A_DIGIT = "That doesn't look like a digit";
 let side = 0, strokes = [], active = null;               // strokes: lists of [x, y] in CSS px; active: the drawing pointer
-let version = 0, shown = 0, inFlight = false, timer = null, fade = null;
+let version = 0, shown = 0, inFlight = false, timer = null, fade = null, sent = null;   // sent: the body of the last request
 
 for (let d = 0; d < 10; d++) $("probabilities").insertAdjacentHTML("beforeend", `<li><b>${d}</b><span><i></i></span><small>0%</small></li>`);
 
@@ -73,8 +73,8 @@ async function send() {
   if (inFlight) return;
   const v = version; inFlight = true;
   try {
-    const r = await fetch("/api/classify", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ strokes, width: side, height: side }) });
+    sent = JSON.stringify({ strokes, width: side, height: side });
+    const r = await fetch("/api/classify", { method: "POST", headers: { "Content-Type": "application/json" }, body: sent });
     const data = await r.json();
     if (v > shown && strokes.length) show(r.ok ? data : { error: data.error }, v);
   } catch (err) { if (v > shown) show({ error: "Cannot reach the server: is it running?" }, v); }
@@ -97,6 +97,7 @@ function show(data, v) {
     li.setAttribute("aria-label", `${d}: ${Math.round(p * 100)} percent`);
   });
   if (ok) $("preview").src = data.mnist; else $("preview").removeAttribute("src");
+  document.dispatchEvent(new CustomEvent("answer", { detail: ok ? { digit: data.digit, body: sent } : null }));   // feedback.js
   clearTimeout(fade);
   if (ok && shown === version && active === null && !$("keep").checked) fade = setTimeout(() => sheet.classList.add("done"), NEXT_AFTER);
 }
