@@ -11,7 +11,7 @@ import numpy as np
 from flask import Blueprint, abort, current_app, jsonify, request
 from .classify import classify
 from .codec import png
-from .inputs import DECODERS, read_image, read_legacy
+from .inputs import DECODERS, read_drawing, read_image, read_legacy
 from .openapi import openapi
 
 # %% ../nbs/08c_api.ipynb #c024
@@ -25,34 +25,28 @@ def _preview_url(image:np.ndarray)->str:
     "The 28×28 image the model saw as a grey PNG data URL (chapter 2's fast writer): white ink on black, like MNIST"
     return "data:image/png;base64," + base64.b64encode(png(np.round(image * 255).astype(np.uint8))).decode()
 
+def _prediction_json(p)->dict:
+    "A prediction's fields in the API's answers"
+    return dict(digit=p.digit, is_digit=p.is_digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
+                mnist=_preview_url(p.image))
+
 @api.post("/api/classify")
 def classify_view():
     "The digit in the drawing of a JSON body"
-    if not request.is_json: abort(415, "send JSON, with Content-Type: application/json")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict): abort(400, "malformed JSON: the body must be a JSON object")
-    fields = [f for f in DECODERS if f in body]
-    if len(fields) != 1: abort(400, f"send exactly one drawing field: image, drawing, legacy or strokes (got {len(fields)})")
-    p = _predict(DECODERS[fields[0]](body))
-    return jsonify(digit=p.digit, is_digit=p.is_digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
-                   mnist=_preview_url(p.image))
+    body, field = read_drawing()
+    return jsonify(_prediction_json(_predict(DECODERS[field](body))))
 
 # %% ../nbs/08c_api.ipynb #n7c02
 from .inputs import READERS
 from .number import read_number
 
 def _drawing_of(readers:dict):
-    "The one drawing in the request's JSON object, read by `readers`: 415 if not JSON, 400 if not an object with one drawing field"
-    if not request.is_json: abort(415, "send JSON, with Content-Type: application/json")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict): abort(400, "malformed JSON: the body must be a JSON object")
-    fields = [f for f in readers if f in body]
-    if len(fields) != 1: abort(400, f"send exactly one drawing field: image, drawing, legacy or strokes (got {len(fields)})")
-    return readers[fields[0]](body)
+    "The one drawing in the request's JSON object, read by `readers` (`read_drawing`'s errors)"
+    body, field = read_drawing()
+    return readers[field](body)
 
 def _digit_json(p, box)->dict:
-    return dict(digit=p.digit, confidence=round(p.confidence, 6), probabilities=[round(v, 6) for v in p.probabilities],
-                box=[v if isinstance(v, int) else round(v, 1) for v in box], mnist=_preview_url(p.image))
+    return dict(_prediction_json(p), box=[v if isinstance(v, int) else round(v, 1) for v in box])
 
 @api.post("/api/read")
 def read_view():

@@ -46,7 +46,7 @@ STATIC_DIR = PACKAGE_DIR/"static"   # the page's files, shipped in the package
 def create_app(config=None   # overrides of the defaults, e.g. {"TESTING": True}
               )->Flask:
     "The web app: the page, the API and the routes older pages use"
-    from digit_classification import api, inputs   # the parts, each in its chapter (flaskr imports its blueprints here too)
+    from digit_classification import api, feedback_api, inputs   # the parts, each in its chapter (flaskr imports its blueprints here too)
     app = Flask("digit_classification.app", static_folder=str(STATIC_DIR), template_folder=str(STATIC_DIR))
     app.config.from_mapping(MODEL_PATH=str(MODEL_PATH), MAX_CONTENT_LENGTH=inputs.MAX_BODY,
                             MAX_FORM_MEMORY_SIZE=inputs.MAX_BODY, REQUEST_SECONDS=inputs.REQUEST_SECONDS)
@@ -54,6 +54,7 @@ def create_app(config=None   # overrides of the defaults, e.g. {"TESTING": True}
     app.request_class = _MemoryRequest
     app.extensions["classifier"] = clf = load_classifier(app.config["MODEL_PATH"])
     app.register_blueprint(api.api); app.register_blueprint(api.compat)
+    feedback_api.init_app(app)   # POST /api/feedback, unless config FEEDBACK is false
     app.register_error_handler(HTTPException, _json_error); app.register_error_handler(EmptyDrawingError, _no_ink)
     app.register_error_handler(Exception, _crash)
     app.before_request(inputs.read_body); app.after_request(_headers)

@@ -18,8 +18,10 @@ from fastcore.basics import patch
 from ipycanvas import Canvas, hold_canvas
 from ipycanvas.canvas import _CANVAS_MANAGER
 from PIL import Image
-from .classify import classify
-from .codec import png
+from .classify import classify, load_classifier
+import sqlalchemy as sa
+from .codec import encode, png
+from .feedback import FeedbackError, FeedbackStore
 from .explain import Explanation, Picture, StaleIndexError, explain, load_explainer, pictures
 from .mnistify import mnistify_steps, fit_box, EmptyDrawingError, SIDE, BOX, strokes_to_canvas, canvas_brush
 from .data import load_mnist, data_dir, DataError, _find
@@ -158,7 +160,7 @@ def _layout(self:DrawingDashboard)->widgets.Widget:
     left = widgets.VBox([self.canvas, self.brush, widgets.HBox([self.clear_button, self.undo_button], layout=self.brush.layout), self.mnist_button, self.note])
     answer = widgets.HBox([self.prediction, widgets.VBox([self.confidence, self.guesses])])
     seen = widgets.VBox([_caption(f"<b>What the model sees</b> ({SIDE}×{SIDE}, enlarged)"), self.preview])
-    right = widgets.VBox([answer, self.probabilities, widgets.HBox([seen, widgets.VBox([_caption("<b>How MNIST gets there</b>"), steps])])])
+    right = widgets.VBox([answer, self.fix_panel, self.probabilities, widgets.HBox([seen, widgets.VBox([_caption("<b>How MNIST gets there</b>"), steps])])])
     return widgets.VBox([widgets.HBox([left, right], layout=widgets.Layout(gap="24px", flex_flow="row wrap")), self.explanation])
 
 @patch
@@ -201,6 +203,7 @@ def update(self:DrawingDashboard):
     for im, a in zip(self.step_images, [fit_box(steps["crop"], STEP_PX), steps["box"], steps["image"]]): im.value = framed_png(a, STEP_PX)
     self.last_prediction = p
     self.show_explanation(p)
+    self._offer_feedback(p)
 
 # %% ../nbs/09_dashboard.ipynb #e908
 @patch

@@ -56,7 +56,7 @@ def openapi()->dict:
 # %% ../nbs/08b_openapi.ipynb #n7b02
 def _read_path(body:dict, prediction:dict, errors)->dict:
     "The description of `POST /api/read`: `body` in; the number, and per digit the fields of `prediction` and a box, out"
-    keys = ["digit", "confidence", "probabilities", "mnist"]
+    keys = prediction["required"]
     box = {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4, "description": "x0, y0, x1, y1 in the drawing's pixels"}
     digit = {"type": "object", "required": keys + ["box"], "properties": {**{k: prediction["properties"][k] for k in keys}, "box": box}}
     reading = {"type": "object", "required": ["number", "is_number", "digits"], "properties": {

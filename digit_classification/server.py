@@ -11,7 +11,7 @@ from importlib import metadata
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.ggevent import GeventWorker
-from .classify import load_classifier
+from .classify import MODEL_PATH, Classifier, load_classifier
 from .app import create_app
 
 # %% ../nbs/08d_server.ipynb #c052
@@ -47,7 +47,8 @@ def serve(host:str="127.0.0.1",          # address to listen on
           connections:int=CONNECTIONS,   # connections each worker holds open at once
           config=None):                  # `create_app` overrides, e.g. {"MODEL_PATH": ...}
     "Run the app under gunicorn until stopped; raises `ModelError` at once if the model cannot be loaded"
-    load_classifier((config or {}).get("MODEL_PATH"))   # fail here, once, with a clear message
+    Classifier((config or {}).get("MODEL_PATH") or MODEL_PATH)   # fail here, once, with a clear message; not load_classifier:
+    # its cache would pass this model to every worker forked later, those a SIGHUP starts to load a new model file too
     _open_files(connections)
     _Gunicorn(gunicorn_options(host, port, workers, connections), config).run()
 
