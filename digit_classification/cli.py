@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PROG', 'REQUIRED', 'CommandError', 'needs', 'signature_options', 'add_options', 'read_image', 'cmd_classify',
-           'cmd_train', 'check_port', 'cmd_serve', 'cmd_dashboard', 'run_tests', 'cmd_test', 'readme_links',
+           'cmd_read', 'cmd_train', 'check_port', 'cmd_serve', 'cmd_dashboard', 'run_tests', 'cmd_test', 'readme_links',
            'write_readme', 'cmd_readme', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #c002
@@ -105,6 +105,28 @@ def cmd_classify(args):
               else f"{f}: {p.digit} ({p.confidence:.1%})", flush=True)
     return 1 if failed else 0
 
+# %% ../nbs/11_cli.ipynb #n7l02
+def _reading_line(f:str, r, as_json:bool)->str:
+    "What `read` prints for file `f` read as `r` (a `Reading`)"
+    if as_json: return json.dumps({"file": f, "number": r.text, "is_number": r.is_number, "digits": [
+        {"digit": q.digit, "confidence": round(q.confidence, 4), "box": list(b)} for q, b in zip(r.digits, r.boxes)]})
+    return f"{f}: {r.text} ({', '.join(f'{q.digit} {q.confidence:.1%}' for q in r.digits)})" + ("" if r.is_number else ", not all of it digits")
+
+def cmd_read(args):
+    "Print the number in each image file; each file that fails gets one line on stderr, and the exit code is then 1"
+    from digit_classification.classify import load_classifier, ModelError
+    from digit_classification.mnistify import EmptyDrawingError
+    from digit_classification.number import read_number
+    try: load_classifier()
+    except ModelError as e: raise CommandError(str(e)) from None
+    failed = 0
+    for f in args.files:
+        try: print(_reading_line(f, read_number(read_image(f)), args.json), flush=True)
+        except (CommandError, EmptyDrawingError, ValueError) as e:
+            failed += 1
+            print(f"{PROG} read: {f}: {'no ink: the image is blank' if isinstance(e, EmptyDrawingError) else e}", file=sys.stderr)
+    return 1 if failed else 0
+
 # %% ../nbs/11_cli.ipynb #c007
 def _params(args)->dict: return {k: getattr(args, k) for k in args._params}
 
@@ -203,6 +225,9 @@ def parser()->argparse.ArgumentParser:
     c = job("classify", cmd_classify, "print the digit drawn in each image file")
     c.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, or any image Pillow reads); big photos are scaled down")
     c.add_argument("--json", action="store_true", help="print one JSON object per line instead of text (default: text)")
+    n = job("read", cmd_read, "print the number written in each image file, and each digit's confidence")
+    n.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, or any image Pillow reads); big photos are scaled down")
+    n.add_argument("--json", action="store_true", help="print one JSON object per line, with each digit's box (default: text)")
     w = job("serve", cmd_serve, "serve the web app (gunicorn)")
     add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "threads"])
     w.add_argument("--model", help="model file to serve (default: the shipped digits.tflite)")
