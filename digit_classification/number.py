@@ -271,6 +271,7 @@ def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
 
 def _cuts(self:_Image, ids, box, H:float)->list:
     "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
+    if box[2] - box[0] <= WIDE * H: return []   # too narrow for two digits: what `_halves` checks first, without the pixels
     r = self._region(box); out = {}
     for two in _halves(self._mask(ids, r), r, H, CUTS):
         for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:
