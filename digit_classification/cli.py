@@ -133,6 +133,8 @@ def cmd_serve(args):
     "Serve the web app with gunicorn"
     from digit_classification.server import serve
     from digit_classification.classify import ModelError
+    for k in ("workers", "connections"):
+        if (n := getattr(args, k)) is not None and n < 1: raise CommandError(f"--{k} must be at least 1, not {n}")
     check_port(args.host, args.port)
     try: return serve(**_params(args), config={"MODEL_PATH": args.model} if args.model else None)
     except ModelError as e: raise CommandError(str(e)) from None
