@@ -153,6 +153,8 @@ def cmd_serve(args):
     from digit_classification.server import serve
     from digit_classification.classify import ModelError
     from digit_classification.feedback_api import feedback_settings
+    for k in ("workers", "connections"):
+        if (n := getattr(args, k)) is not None and n < 1: raise CommandError(f"--{k} must be at least 1, not {n}")
     check_port(args.host, args.port)
     params = _params(args)
     feedback = feedback_settings(args.feedback, params.pop("feedback_db"), params.pop("feedback_rate"))
