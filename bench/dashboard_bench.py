@@ -11,7 +11,7 @@ This machine is shared and noisy: read medians.
 import argparse, statistics, subprocess, time
 import numpy as np
 from digit_classification.dashboard import DrawingDashboard, DASHBOARD_NB, voila_command
-from digit_classification.testing import CHROMIUM, free_port, wait_for_port, mouse_draw
+from digit_classification.testing import CHROMIUM, free_port, wait_for_port, mouse_draw, running_dashboard
 from digit_classification.data import load_pendigits, fit_strokes
 
 CANVAS_READY = "() => { const c = document.querySelector('canvas.dc-canvas'); return c && c.getContext('2d').getImageData(2, 2, 1, 1).data[3] == 255 }"
@@ -38,13 +38,10 @@ def start_to_interactive(browser, n):
 
 def stroke_latency(browser, digits):
     "Milliseconds from each stroke's mouseup to the answer changing in the page"
-    port = free_port()
-    proc = subprocess.Popen(voila_command(port, False), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out, right = [], 0
-    try:
-        wait_for_port(port, proc, 120)
+    with running_dashboard(timeout=120) as url:
         page = browser.new_page(viewport={"width": 1100, "height": 760})
-        page.goto(f"http://127.0.0.1:{port}/"); page.wait_for_function(CANVAS_READY, timeout=120000)
+        page.goto(url); page.wait_for_function(CANVAS_READY, timeout=120000)
         page.evaluate(WATCH)
         for d in digits:
             for s in fit_strokes(d.strokes, 280, 0.7):
@@ -54,8 +51,6 @@ def stroke_latency(browser, digits):
             right += page.evaluate(f"() => {PREDICTION}") == str(d.label)
             page.click("button.dc-clear"); page.wait_for_function(f"() => {PREDICTION} == ''", timeout=20000)
             page.evaluate("() => { window.__up = null; window.__shown = null; }")
-    finally:
-        proc.terminate(); proc.wait(10)
     return out, right
 
 def kernel_time(digits):
