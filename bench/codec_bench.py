@@ -8,7 +8,8 @@ Usage: python bench/codec_bench.py [--n 2000 | --all] [--seed 0] [--repeat 5]
 """
 import argparse, time
 import numpy as np
-from digit_classification.data import load_pendigits, fit_strokes, render_strokes
+from digit_classification.data import load_pendigits, fit_strokes
+from digit_classification.mnistify import strokes_to_canvas
 from digit_classification.codec import encode, decode, encode_legacy, decode_legacy, png_data_url
 
 SIZES = (280, 200)
@@ -22,7 +23,7 @@ def best_ms(f, *args, repeat:int=5)->float:
 
 def measure(digit, size:int, repeat:int=5, flip:bool=False):
     "(png, legacy, ours) lengths, ours/legacy, (legacy, ours) decode ms and their ratio for one digit on a `size` canvas"
-    rgba = render_strokes(fit_strokes(digit.strokes, size=size), size=size)
+    rgba = strokes_to_canvas(fit_strokes(digit.strokes, size=size), size=size)
     ink = rgba[..., 3] > 0
     leg, ours = encode_legacy(rgba), encode(rgba)
     assert (decode_legacy(leg, size) == ink).all() and (decode(ours) == ink).all(), "round trip failed"

@@ -6,19 +6,30 @@ Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/explain_bench.py [--d
 - why: occlusion sensitivity, one batched call of the image and its erased copies (how many copies is printed).
 - nearest: the neighbour search over the shipped index.
 - pictures: layer grids, the two why pictures and the neighbours as PNGs (`pictures`).
+- PNGs alone, side by side: the 9 arrays `pictures` encodes afresh after a stroke (7 layer grids, 2 why pictures), by chapter 2's
+  `codec.png` and by Pillow's encoder at the same zlib level (what `pictures` used before).
 - explain + pictures: everything the dashboard computes after a stroke, in this process.
 `look` against `classify` is what keeping every tensor costs (a second interpreter, preserve_all_tensors=True).
 Digits are pen digits rendered as the canvas renders them; pieces run interleaved, digit by digit, in `--rounds` rounds,
 so each piece meets the same moments of this shared, noisy machine: read medians.
 """
-import argparse, os, time
+import argparse, io, os, time
 import numpy as np
 from digit_classification.data import load_pendigits, fit_strokes
 from digit_classification.mnistify import mnistify, strokes_to_canvas
-from digit_classification.explain import load_explainer, explain, pictures, why, occlusions, INDEX_PATH
+from PIL import Image
+from digit_classification.codec import png
+from digit_classification.testing import save_table
+from digit_classification.explain import load_explainer, explain, pictures, why, occlusions, layer_picture, why_picture, INDEX_PATH, PALETTE
 
 def timed(f, *a):
     t0 = time.perf_counter(); f(*a); return (time.perf_counter() - t0) * 1e3
+
+def pillow_png(a, palette=None)->bytes:
+    "The baseline: Pillow's PNG encoder, zlib level 1"
+    im = Image.fromarray(a)
+    if palette is not None: im.putpalette(palette.tobytes())
+    buf = io.BytesIO(); im.save(buf, format="PNG", compress_level=1); return buf.getvalue()
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--digits", type=int, default=40); ap.add_argument("--rounds", type=int, default=3)
@@ -30,11 +41,14 @@ def main():
     plain = lambda img: clf.predict_proba(img[None])
     e0 = explain(images[0]); pictures(e0); why(images[0])        # warm up: interpreters, index, batch sizes
     hidden = [ex.look(img).hidden for img in images]
+    arrays = [(layer_picture(m), PALETTE) for m in e0.look.maps] + [(why_picture(e0.why, e0.digit), None), (why_picture(e0.why, e0.runner_up, e0.digit), None)]
     pieces = {"classify (baseline)": lambda img, h: plain(img),
               "look (every tensor kept)": lambda img, h: ex.look(img),
               "why (occlusion, one batch)": lambda img, h: why(img, clf),
               "nearest (index search)": lambda img, h: idx.nearest(h, 8),
               "pictures (PNGs)": lambda img, h: pictures(e0),
+              "9 PNGs, codec.png": lambda img, h: [png(a, pal) for a, pal in arrays],
+              "9 PNGs, Pillow (baseline)": lambda img, h: [pillow_png(a, pal) for a, pal in arrays],
               "explain + pictures": lambda img, h: pictures(explain(img, ex))}
     times = {k: [] for k in pieces}
     for _ in range(args.rounds):
@@ -42,11 +56,11 @@ def main():
             for k, f in pieces.items(): times[k].append(timed(f, img, h))
     copies = [len(occlusions(img)[1]) for img in images]
     base = np.median(times["classify (baseline)"])
-    print(f"{len(images)} drawn digits x {args.rounds} rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"occluded copies per drawing: median {np.median(copies):.0f}, max {max(copies)}; index {INDEX_PATH.stat().st_size / 1e6:.2f} MB, "
-          f"{len(idx.labels):,} digits")
-    print(f"| piece | p50 ms | p90 ms | x classify |\n|---|---|---|---|")
-    for k, v in times.items():
-        print(f"| {k} | {np.percentile(v, 50):.2f} | {np.percentile(v, 90):.2f} | {np.percentile(v, 50) / base:.1f} |")
+    rows = [f"`python bench/explain_bench.py --digits {args.digits} --rounds {args.rounds}`: {len(images)} drawn digits x {args.rounds} rounds; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. Occluded copies per drawing: median {np.median(copies):.0f}, "
+            f"max {max(copies)}; index {INDEX_PATH.stat().st_size / 1e6:.2f} MB, {len(idx.labels):,} digits", "",
+            "| piece | p50 ms | p90 ms | x classify |", "|---|---|---|---|"]
+    rows += [f"| {k} | {np.percentile(v, 50):.2f} | {np.percentile(v, 90):.2f} | {np.percentile(v, 50) / base:.1f} |" for k, v in times.items()]
+    save_table(__file__, "\n".join(rows))
 
 if __name__ == "__main__": main()

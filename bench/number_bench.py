@@ -4,7 +4,8 @@ Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/number_bench.py [--nu
 The numbers are composed by chapter 5's recipe from the pen digits of the writers the model never trained on (the "test"
 writers of split_writers). Each round times every path on every number, the paths taking turns, so all of them meet the
 same moments of this shared machine; the table gives medians over all calls, in wall-clock time and in the CPU time the
-process got (on a machine loaded by others, the wall clock also counts the waits for a core). It also counts the model calls.
+process got (on a machine loaded by others, the wall clock also counts the waits for a core). It also counts the model calls,
+and writes the table to bench/results/number_bench.md.
 """
 import argparse, time
 import numpy as np
@@ -12,6 +13,7 @@ from digit_classification import classify, read_number
 from digit_classification.classify import Classifier
 from digit_classification.data import load_pendigits, split_writers
 from digit_classification.number import pen_numbers
+from digit_classification.testing import save_table
 
 def numbers(n:int, digits:int)->list:
     "`n` numbers of `digits` digits by the test writers"
@@ -25,11 +27,11 @@ def per_digit(n)->list:
 
 def model_calls(f)->int:
     "How many times `f()` calls the model"
-    calls, orig = [0], Classifier.predict_proba
+    calls, orig = [0], Classifier._logits   # what predict and predict_proba both call, once per model call
     def counting(self, x): calls[0] += 1; return orig(self, x)
-    Classifier.predict_proba = counting
+    Classifier._logits = counting
     try: f()
-    finally: Classifier.predict_proba = orig
+    finally: Classifier._logits = orig
     return calls[0]
 
 def main():
@@ -51,13 +53,15 @@ def main():
     right = {k: np.mean([read_number(n.strokes if "strokes" in k else c).text == n.text for n, c in zip(nums, canvases)])
              for k in list(paths)[:2]}
     calls = {k: model_calls(lambda: paths[k](0)) for k in paths}
-    print(f"{len(nums)} numbers of {args.digits} digits by unseen writers, {args.rounds} rounds, medians of all calls\n")
-    print("| path | p50 ms | p90 ms | CPU p50 ms | model calls per number | read right |\n|---|---|---|---|---|---|")
+    lines = [f"`python bench/number_bench.py --numbers {len(nums)} --rounds {args.rounds} --digits {args.digits}`: {len(nums)} numbers of "
+             f"{args.digits} digits by unseen writers, {args.rounds} rounds, medians of all calls, one run\n",
+             "| path | p50 ms | p90 ms | CPU p50 ms | model calls per number | read right |", "|---|---|---|---|---|---|"]
     for k, t in times.items():
-        print(f"| {k} | {np.median(t) * 1e3:.2f} | {np.percentile(t, 90) * 1e3:.2f} | {np.median(cpu[k]) * 1e3:.2f} | {calls[k]} | "
-              + (f"{right[k]:.0%} |" if k in right else "– |"))
+        lines.append(f"| {k} | {np.median(t) * 1e3:.2f} | {np.percentile(t, 90) * 1e3:.2f} | {np.median(cpu[k]) * 1e3:.2f} | {calls[k]} | "
+                     + (f"{right[k]:.0%} |" if k in right else "– |"))
     base, cbase = np.median(times[list(paths)[2]]), np.median(cpu[list(paths)[2]])
-    print(f"\nread_number(strokes) / per-digit classify: {np.median(times['read_number(strokes)']) / base:.2f} wall, "
-          f"{np.median(cpu['read_number(strokes)']) / cbase:.2f} CPU")
+    lines.append(f"\nread_number(strokes) / per-digit classify: {np.median(times['read_number(strokes)']) / base:.2f} wall, "
+                 f"{np.median(cpu['read_number(strokes)']) / cbase:.2f} CPU (goal: read_number p50 <= 3 ms)")
+    save_table(__file__, "\n".join(lines))
 
 if __name__ == "__main__": main()

@@ -10,13 +10,9 @@ import numpy as np
 from digit_classification.classify import classify, load_classifier
 from digit_classification.data import load_pendigits, split_writers
 from digit_classification.mnistify import paper_photo, paper_ink, mnistify
+from digit_classification.testing import old_grey_ink
 
 V4 = Path(__file__).resolve().parents[1]/"nbs"/"models"/"v4.tflite"
-
-def old_rule(img):
-    "What image_ink did before paper_ink: grey levels, inverted when the border is light"
-    g = np.asarray(img.convert("L"), np.float32) / 255; b = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
-    return 1 - g if np.median(b) > 0.5 else g
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--n", type=int, default=500); ap.add_argument("--writers", default="test"); ap.add_argument("--seed", type=int, default=11)
@@ -30,7 +26,7 @@ def main():
         d = pool[i]; img, clean = paper_photo(d.strokes, rng)
         t0 = time.perf_counter(); ink = paper_ink(img); t.append(time.perf_counter() - t0)
         for m, clf in models.items():
-            for k, x in (("photo", img), ("clean", clean), ("old rule", old_rule(img))):
+            for k, x in (("photo", img), ("clean", clean), ("old rule", old_grey_ink(img))):
                 try: ok[m, k].append(classify(x, clf).digit == d.label)
                 except ValueError: ok[m, k].append(False)   # no ink found: a miss
     print(f"{len(pick)} pen digits ({args.writers} writers) on random paper, photographed; paper_ink p50 {np.median(t)*1e3:.0f} ms")

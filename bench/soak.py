@@ -16,10 +16,10 @@ from digit_classification.testing import soak
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=32); ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--workers", type=int, default=2); ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--kill-worker-at", type=float, help="SIGKILL one worker this many seconds in")
     args = ap.parse_args()
-    r = soak(args.clients, args.seconds, args.workers, args.threads, args.kill_worker_at)
+    r = soak(args.clients, args.seconds, args.workers, args.kill_worker_at)
     print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}, indent=1))
     failed = r["wrong"] + r["5xx"] + (r["failed_later"] + max(0, r["failed_at_kill"] - r["killed_worker_connections"]) if args.kill_worker_at else r["conn error"])
     sys.exit(1 if failed or r["exit_code"] != 0 else 0)

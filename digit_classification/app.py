@@ -7,11 +7,11 @@ __all__ = ['STATIC_DIR', 'create_app']
 
 # %% ../nbs/08_app.ipynb #c002
 import io
-from flask import Flask, Request, current_app, jsonify, request
+from flask import Flask, Request, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .data import PACKAGE_DIR
 from .classify import MODEL_PATH, load_classifier
-from .mnistify import EmptyDrawingError
+from .mnistify import EmptyDrawingError, MIN_SIZE
 
 # %% ../nbs/08_app.ipynb #c032
 class _MemoryRequest(Request):
@@ -47,7 +47,7 @@ def create_app(config=None   # overrides of the defaults, e.g. {"TESTING": True}
               )->Flask:
     "The web app: the page, the API and the routes older pages use"
     from digit_classification import api, feedback_api, inputs   # the parts, each in its chapter (flaskr imports its blueprints here too)
-    app = Flask("digit_classification.app", static_folder=str(STATIC_DIR))
+    app = Flask("digit_classification.app", static_folder=str(STATIC_DIR), template_folder=str(STATIC_DIR))
     app.config.from_mapping(MODEL_PATH=str(MODEL_PATH), MAX_CONTENT_LENGTH=inputs.MAX_BODY,
                             MAX_FORM_MEMORY_SIZE=inputs.MAX_BODY, REQUEST_SECONDS=inputs.REQUEST_SECONDS)
     if config: app.config.from_mapping(config)
@@ -58,6 +58,6 @@ def create_app(config=None   # overrides of the defaults, e.g. {"TESTING": True}
     app.register_error_handler(HTTPException, _json_error); app.register_error_handler(EmptyDrawingError, _no_ink)
     app.register_error_handler(Exception, _crash)
     app.before_request(inputs.read_body); app.after_request(_headers)
-    app.add_url_rule("/", "index", lambda: app.send_static_file("index.html"))
+    app.add_url_rule("/", "index", lambda: render_template("index.html", min_size=MIN_SIZE))   # the page's one setting
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "model": clf.version})
     return app

@@ -102,8 +102,8 @@ def cmd_classify(args):
             failed += 1
             print(f"{PROG} classify: {f}: {'no ink: the image is blank' if isinstance(e, EmptyDrawingError) else e}", file=sys.stderr)
             continue
-        print(json.dumps({"file": f, "digit": p.digit, "confidence": round(p.confidence, 4)}) if args.json
-              else f"{f}: {p.digit} ({p.confidence:.1%})", flush=True)
+        print(json.dumps({"file": f, "digit": p.digit, "is_digit": p.is_digit, "confidence": round(p.confidence, 4)}) if args.json
+              else f"{f}: {p.digit} ({p.confidence:.1%})" if p.is_digit else f"{f}: that doesn't look like a digit", flush=True)
     return 1 if failed else 0
 
 # %% ../nbs/11_cli.ipynb #c007
@@ -254,7 +254,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, or any image Pillow reads); big photos are scaled down")
     c.add_argument("--json", action="store_true", help="print one JSON object per line instead of text (default: text)")
     w = job("serve", cmd_serve, "serve the web app (gunicorn)")
-    add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "threads"])
+    add_options(w, "digit_classification.server", "serve", ["host", "port", "workers", "connections"])
     w.add_argument("--model", help="model file to serve (default: the shipped digits.tflite)")
     add_options(w, "digit_classification.feedback_api", "feedback_settings", ["feedback_db", "feedback_rate"])
     w.add_argument("--no-feedback", dest="feedback", action="store_false", help="leave POST /api/feedback out (default: serve it)")

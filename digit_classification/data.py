@@ -211,6 +211,3 @@ def fit_strokes(strokes,               # tablet strokes (y up), e.g. `PenDigit.s
 def random_center(rng:np.random.Generator, scale:float)->np.ndarray:
     "A random centre (x, y), as fractions of the canvas, where a digit spanning `scale` of it fits whole"
     return rng.uniform(0.5 - (1 - scale)/2, 0.5 + (1 - scale)/2, 2)
-
-# %% ../nbs/00_data.ipynb #d002
-from .mnistify import strokes_to_canvas as render_strokes, canvas_brush as default_brush   # old names, for code not yet moved

@@ -6,11 +6,11 @@
 __all__ = ['CELL', 'WHITE', 'PALETTE', 'PATCH', 'STRIDE', 'FOR', 'AGAINST', 'WHY_SCALE', 'INDEX_PATH', 'PER_CLASS', 'INDEX_SEED',
            'REBUILD', 'Layer', 'Explainer', 'Look', 'look', 'strongest', 'maps_grid', 'layer_picture',
            'receptive_fields', 'occlusions', 'Why', 'why', 'why_picture', 'hidden', 'StaleIndexError', 'NeighbourIndex',
-           'save', 'load_index', 'build_index', 'index', 'Explanation', 'load_explainer', 'explain', 'png', 'Picture',
+           'save', 'load_index', 'build_index', 'index', 'Explanation', 'load_explainer', 'explain', 'Picture',
            'pictures']
 
 # %% ../nbs/06_explain.ipynb #e002
-import hashlib, io, os, threading, warnings, weakref, zipfile
+import hashlib, os, threading, warnings, weakref, zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from PIL import Image
 from ai_edge_litert.interpreter import Interpreter
 from ai_edge_litert import schema_py_generated as _schema
 from .data import load_mnist, cache_dir, DataError
+from .codec import png
 from .classify import MODEL_DIR, ModelError, Classifier, load_classifier
 
 # %% ../nbs/06_explain.ipynb #e005
@@ -350,15 +351,6 @@ def explain(image,                    # the 28×28 image the model saw, floats i
     except StaleIndexError as e: idx, note = None, str(e)
     near = [] if idx is None else [(idx.images[i], int(idx.labels[i]), float(s)) for i, s in zip(*idx.nearest(lk.hidden, k))]
     return Explanation(lk, why(image, ex.classifier), near, note)
-
-# %% ../nbs/06_explain.ipynb #e086
-def png(picture:np.ndarray,            # uint8: (H, W, 3) RGB, (H, W) grey, or (H, W) indices into `palette`
-        palette:np.ndarray=None)->bytes:  # (n, 3) uint8 colours, for a picture of indices
-    "PNG file contents of `picture`, quickly compressed"
-    im = Image.fromarray(np.ascontiguousarray(picture))
-    if palette is not None: im.putpalette(np.asarray(palette, np.uint8).tobytes())
-    buf = io.BytesIO(); im.save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
 
 # %% ../nbs/06_explain.ipynb #e088
 @dataclass

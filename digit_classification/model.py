@@ -10,8 +10,8 @@ __all__ = ['NUM_CLASSES', 'INPUT_SHAPE', 'SEED', 'KERAS_PATH', 'render_pen_digit
 import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
-from .data import load_mnist, load_pendigits, fit_strokes, split_writers, MODEL_DIR
-from .mnistify import mnistify, strokes_to_canvas as render_strokes, canvas_brush as default_brush
+from .data import load_mnist, load_pendigits, fit_strokes, random_center, split_writers, MODEL_DIR
+from .mnistify import mnistify, strokes_to_canvas, canvas_brush
 
 # %% ../nbs/03_model.ipynb #c003
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the way
@@ -29,9 +29,9 @@ def render_pen_digit(strokes, rng:np.random.Generator)->np.ndarray:
     "One random canvas rendering of `strokes`, MNISTified"
     size = int(rng.choice([200, 280, 400]))
     scale = rng.uniform(0.35, 0.9)
-    center = rng.uniform(0.5 - (1 - scale)/2, 0.5 + (1 - scale)/2, 2)
-    brush = default_brush(size) * rng.uniform(0.6, 2.0) * max(scale / 0.7, 0.5)
-    return mnistify(render_strokes(fit_strokes(strokes, size, scale, center), size, brush))
+    center = random_center(rng, scale)
+    brush = canvas_brush(size) * rng.uniform(0.6, 2.0) * max(scale / 0.7, 0.5)
+    return mnistify(strokes_to_canvas(fit_strokes(strokes, size, scale, center), size, brush))
 
 def render_pen_set(digits, variants:int=1, seed:int=SEED):
     "MNISTified renderings of pen `digits`, `variants` each: images (N,28,28) float32 and labels (N,)"

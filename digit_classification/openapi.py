@@ -32,13 +32,15 @@ def openapi()->dict:
     body = {"oneOf": [{"type": "object", "required": [k for k in props if k != "brush"], "properties": props, "title": name}
                       for name, props in drawings.items()]}
     errors = lambda *codes: {c: _json({"$ref": "#/components/schemas/Error"}, _ERRORS[c]) for c in codes}
-    prediction = {"type": "object", "required": ["digit", "confidence", "probabilities", "mnist"], "properties": {
-        "digit": {"type": "integer", "minimum": 0, "maximum": 9}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+    prediction = {"type": "object", "required": ["digit", "is_digit", "confidence", "probabilities", "mnist"], "properties": {
+        "digit": {"type": "integer", "minimum": 0, "maximum": 9},
+        "is_digit": {"type": "boolean", "description": "false when the drawing does not look like a digit (a dot, a scribble, a letter...): show that instead of `digit`"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "probabilities": {"type": "array", "items": {"type": "number"}, "minItems": 10, "maxItems": 10},
         "mnist": {"type": "string", "description": "the 28×28 image the model saw, a PNG data URL"}}}
     return {"openapi": "3.0.3", "info": {"title": "digit-classification", "version": "1"}, "paths": {
         "/api/classify": {"post": {"summary": "The digit in a drawing", "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
             "responses": {"200": _json(prediction, "the prediction"), **errors("400", "408", "413", "415", "422")}}},
+        "/api/read": _read_path(body, prediction, errors),
         "/classify": {"post": {"summary": "Older pages: a legacy payload; the digit as plain text",
             "requestBody": _form(size={"type": "string", "pattern": "^[1-9][0-9]{0,3}$", "description": "canvas side in px"},
                                  pixelData={"type": "string", "description": "legacy run-length payload"}),
@@ -50,3 +52,16 @@ def openapi()->dict:
         "/healthz": {"get": {"summary": "Liveness, and the model served", "responses": {"200": _json({"type": "object",
             "required": ["status", "model"], "properties": {"status": {"type": "string"}, "model": {"type": "string"}}}, "up")}}}},
         "components": {"schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string", "minLength": 1}}}}}}
+
+# %% ../nbs/08b_openapi.ipynb #n7b02
+def _read_path(body:dict, prediction:dict, errors)->dict:
+    "The description of `POST /api/read`: `body` in; the number, and per digit the fields of `prediction` and a box, out"
+    keys = prediction["required"]
+    box = {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4, "description": "x0, y0, x1, y1 in the drawing's pixels"}
+    digit = {"type": "object", "required": keys + ["box"], "properties": {**{k: prediction["properties"][k] for k in keys}, "box": box}}
+    reading = {"type": "object", "required": ["number", "is_number", "digits"], "properties": {
+        "number": {"type": "string", "pattern": "^[0-9]+$"}, "is_number": {"type": "boolean", "description": "every part is a digit"},
+        "digits": {"type": "array", "items": digit, "minItems": 1, "description": "left to right"}}}
+    return {"post": {"summary": "The number in a drawing: its digits, left to right",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                     "responses": {"200": _json(reading, "the reading"), **errors("400", "408", "413", "415", "422")}}}

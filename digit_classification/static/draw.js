@@ -1,12 +1,13 @@
 // The drawing page: Pointer Events (mouse, touch, pen) in, strokes out to /api/classify, the model's answer shown.
-// Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (chapter 5).
+// Plain JS, no framework, no build step. The server renders the strokes with the brush the model likes best (mnistify.BRUSH, measured in 04_classify).
 "use strict";
 const $ = id => document.querySelector(`[data-testid="${id}"]`);
 const cv = $("canvas"), ctx = cv.getContext("2d"), result = document.querySelector(".result"), sheet = cv.parentElement;
 const DEBOUNCE = 150;   // ms without a move before classifying while drawing
-const MIN_SIZE = 0.1;   // a drawing smaller than this share of the canvas is too small to read (a dot, a tick)
+const MIN_SIZE = Number(cv.dataset.minSize);   // a drawing smaller than this share of the canvas is too small to read (mnistify's)
 const NEXT_AFTER = 1500;   // ms after an answer: the drawing fades, and the next stroke starts a new one (unless "keep")
 const HINT = "Draw one digit here, 0 to 9", NEXT = "Draw the next digit: it starts a new drawing";
+const NOT_A_DIGIT = "That doesn't look like a digit";
 let side = 0, strokes = [], active = null;               // strokes: lists of [x, y] in CSS px; active: the drawing pointer
 let version = 0, shown = 0, inFlight = false, timer = null, fade = null, sent = null;   // sent: the body of the last request
 
@@ -84,15 +85,15 @@ async function send() {
 // The answer, or the empty state when `data` is null
 function show(data, v) {
   shown = v; result.setAttribute("aria-busy", String(shown !== version));
-  const ok = data && data.digit !== undefined;
-  $("message").textContent = !data ? "Draw a digit" : data.error ?? "";
-  $("prediction").textContent = ok ? data.digit : "";
-  $("confidence").textContent = ok ? `${(data.confidence * 100).toFixed(1)}% sure` : "";
+  const ok = data && data.digit !== undefined, digit = ok && data.is_digit !== false;   // is_digit false: say so, not a digit
+  $("message").textContent = !data ? "Draw a digit" : ok && !digit ? NOT_A_DIGIT : data.error ?? "";
+  $("prediction").textContent = digit ? data.digit : "";
+  $("confidence").textContent = digit ? `${(data.confidence * 100).toFixed(1)}% sure` : "";
   [...$("probabilities").children].forEach((li, d) => {
     const p = ok ? data.probabilities[d] : 0;
     li.querySelector("i").style.width = `${(p * 100).toFixed(1)}%`;
     li.querySelector("small").textContent = `${Math.round(p * 100)}%`;
-    li.classList.toggle("top", ok && d === data.digit);
+    li.classList.toggle("top", digit && d === data.digit);
     li.setAttribute("aria-label", `${d}: ${Math.round(p * 100)} percent`);
   });
   if (ok) $("preview").src = data.mnist; else $("preview").removeAttribute("src");

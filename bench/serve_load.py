@@ -1,0 +1,105 @@
+"""`serve` beside `serve` before issue 14, in one run: one client's latency, 32 clients' throughput, and the app's own work.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_load.py [--rounds 3] [--seconds 10] [--n 200] [--clients 32]
+Servers, both up for the whole run on free ports: `digit-classification serve` with its defaults (gevent, one worker per CPU)
+and `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone client on a warm thread).
+Bodies: `--n` UCI pen digits as the page sends them (strokes on a 336 px canvas). In each round, in turn:
+  - one client: each server gets the bodies over one keep-alive connection (`app_bench.raw_post`), in blocks of 50 in turn;
+  - the app's own work: the same bodies through the WSGI app called in this process (no server, no HTTP), before and after;
+  - 32 clients: `wrk` (Debian's, a C load generator: `apt-get install -y wrk`) with a Lua script that posts the bodies in turn,
+    `--clients` connections on 2 threads for `--seconds` s, against each server in turn.
+The throughput goal compares requests/s with `CPUs ÷ the app's CPU time per request` (in process, this thread's CPU time: on a
+shared machine the wall time also counts the waits for a CPU): what the CPUs could do if all the server did was the app's work,
+with nothing for HTTP, gunicorn or the load generator (wrk runs on the same CPUs), and nobody else used them. The server's own CPU
+time per request under wrk (master and workers, from /proc) is given beside it: it does not depend on who else uses the machine.
+Medians over rounds; the machine is shared, so the load average is printed too.
+"""
+import argparse, json, os, re, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+import psutil
+sys.path.insert(0, str(Path(__file__).parent))
+from app_bench import in_process, start, timed_posts
+from digit_classification.testing import free_port, page_strokes, save_table
+
+BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
+CPUS = len(os.sched_getaffinity(0))
+SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
+           "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)]}
+
+def lua(bodies:list)->str:
+    "A wrk script that POSTs `bodies` in turn as JSON"
+    items = ",\n".join(f"[==[{b.decode()}]==]" for b in bodies)
+    return (f"local bodies = {{\n{items}\n}}\nlocal i = 0\n"
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            "request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n"
+            "done = function(summary, latency, requests)\n"
+            '  io.write(string.format("non2xx %d errors %d\\n", summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n')
+
+def cpu_seconds(pid:int)->float:
+    "User and system CPU seconds used so far by process `pid` and its children (a gunicorn master and its workers)"
+    ps = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    return sum(t.user + t.system for t in (p.cpu_times() for p in ps))
+
+def work(app, bodies:list)->tuple:
+    "The app's own work per request, in this process: (mean wall seconds, mean CPU seconds of this thread)"
+    c0 = time.thread_time(); wall = in_process(app, "/api/classify", bodies)
+    return np.mean(wall), (time.thread_time() - c0) / len(bodies)
+
+def wrk(port:int, pid:int, script:str, clients:int, seconds:int)->dict:
+    "requests/s, p50 and p99 latency (ms), failures, and the server's CPU seconds per request, of one wrk run against /api/classify"
+    cpu0 = cpu_seconds(pid)
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", script,
+                          f"http://127.0.0.1:{port}/api/classify"], capture_output=True, text=True, check=True).stdout
+    unit = lambda v, u: float(v) * {"us": 1e-3, "ms": 1, "s": 1e3}[u]
+    pct = dict((int(q), unit(v, u)) for q, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M))
+    bad = re.search(r"non2xx (\d+) errors (\d+)", out)
+    n = int(re.search(r"(\d+) requests in", out)[1])
+    return dict(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), p50=pct[50], p99=pct[99], failed=int(bad[1]) + int(bad[2]),
+                cpu=(cpu_seconds(pid) - cpu0) / n)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3); ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--n", type=int, default=200); ap.add_argument("--clients", type=int, default=32)
+    args = ap.parse_args()
+    from digit_classification.data import load_pendigits
+    from digit_classification.app import create_app
+    bodies = [json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+              for d in load_pendigits()[:args.n]]
+    script = Path(tempfile.mkdtemp())/"post.lua"; script.write_text(lua(bodies))
+    local, load0 = create_app(), os.getloadavg()
+    servers = {}
+    try:
+        for name, cmd in SERVERS.items():
+            port = free_port(); servers[name] = (port, start(cmd(port), port, "/api/classify", bodies[0])[0])
+        for port, _ in servers.values(): timed_posts(port, "/api/classify", bodies[:50], "raw")   # warm up
+        one = {name: [] for name in servers}; load = {name: [] for name in servers}; own = []
+        for r in range(args.rounds):
+            own.append(work(local, bodies))
+            for i in range(0, args.n, 50):
+                for name, (port, _) in servers.items(): one[name] += timed_posts(port, "/api/classify", bodies[i:i + 50], "raw")
+            for name, (port, proc) in (servers.items() if r % 2 == 0 else reversed(servers.items())):
+                load[name].append(wrk(port, proc.pid, str(script), args.clients, args.seconds)); print(name, load[name][-1], file=sys.stderr, flush=True)
+            own.append(work(local, bodies))
+    finally:
+        for _, proc in servers.values(): proc.terminate(); proc.wait()
+    wall, cpu = np.median(own, axis=0); ideal = CPUS / cpu
+    med = lambda name, k: np.median([x[k] for x in load[name]])
+    lines = [f"`python bench/serve_load.py --rounds {args.rounds} --seconds {args.seconds} --n {args.n} --clients {args.clients}`: "
+             f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; medians over {args.rounds} rounds",
+             "", "| measure | serve (gevent, one worker per CPU) | gthread_today (1 worker × 4 threads) | goal |", "|---|---|---|---|"]
+    row = lambda what, a, b, goal="": lines.append(f"| {what} | {a} | {b} | {goal} |")
+    p50 = {name: np.median(t) * 1e3 for name, t in one.items()}
+    row("one client, /api/classify p50", f"{p50['serve']:.2f} ms ({p50['serve'] / p50['gthread_today']:.2f}×)", f"{p50['gthread_today']:.2f} ms", "≤ 1.1× gthread_today")
+    row("one client, p99", *(f"{np.percentile(one[n], 99) * 1e3:.2f} ms" for n in servers))
+    row(f"{args.clients} clients (wrk), requests/s", *(f"{med(n, 'rps'):.0f} ({med(n, 'rps') / ideal:.0%} of {ideal:.0f})" for n in servers),
+        f"≥ 75% of CPUs ÷ CPU work = {ideal:.0f}")
+    row(f"{args.clients} clients, the server's CPU per request (master and workers)",
+        *(f"{med(n, 'cpu') * 1e3:.2f} ms ({med(n, 'cpu') / cpu:.2f}× the app's own)" for n in servers))
+    row(f"{args.clients} clients, latency p50 / p99", *(f"{med(n, 'p50'):.1f} / {med(n, 'p99'):.1f} ms" for n in servers))
+    row(f"{args.clients} clients, failed requests (all rounds)", *(f"{sum(x['failed'] for x in load[n])}" for n in servers), "0")
+    row("the app's own work per request, in process (mean; median of rounds): CPU / wall", f"{cpu * 1e3:.2f} / {wall * 1e3:.2f} ms", "")
+    save_table(__file__, "\n".join(lines))
+
+if __name__ == "__main__": main()

@@ -1,0 +1,66 @@
+"""Slow clients: each server under slowhttptest's three slow attacks and a 10,000-connection flood, probed by a good client.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/slow_clients.py [--seconds 60] [--connections 1000] [--flood 10000]
+        [--servers serve gthread_today gevent_stock waitress]
+Servers, one at a time on a free port (the attacks would disturb each other), all running our app:
+  serve          `digit-classification serve` with its defaults (gevent worker, threading unpatched, one worker per CPU)
+  gthread_today  `serve` before issue 14: gunicorn's gthread, 1 worker × 4 threads (bench/gthread_today.py)
+  gevent_stock   gunicorn's own gevent worker (everything patched: one LiteRT interpreter per connection), one per CPU
+  waitress       `waitress-serve` with its defaults (4 threads; it buffers whole requests before a thread sees them)
+For each attack (`testing.ATTACKS`: slow headers -H, slow body -B, slow read -X) slowhttptest opens `--connections` at 1,000/s
+and holds them for `--seconds`; from 2 s in until 2 s before the end a good client posts a pen digit's strokes to /api/classify
+on a new connection every 0.1 s (5 s timeout). A row: the most TCP connections open to the server's port at once (accepted or queued), the share of
+probes answered 200, their p50 and p99 (a probe not answered counts as infinite), and the server's peak RSS (all processes).
+The flood: slow headers from `--flood` connections at 5,000/s for 30 s, probed throughout and for 10 s after; "after" is the time
+from the end of the attack to the first answer to a probe sent after it.
+Needs: Debian's slowhttptest; `pip install waitress` for the waitress row.
+"""
+import argparse, json, os, sys, time
+from pathlib import Path
+import numpy as np
+from digit_classification.data import load_pendigits
+from digit_classification.testing import ATTACKS, free_port, page_strokes, probe, probe_figures, running, save_table, under_attack
+
+BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
+CPUS = len(os.sched_getaffinity(0))
+SERVERS = {
+    "serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
+    "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
+    "gevent_stock": lambda port: [sys.executable, "-c", "from digit_classification.server import _Gunicorn, gunicorn_options; "
+                                  f"_Gunicorn(gunicorn_options(port={port}) | dict(worker_class='gevent')).run()"],
+    "waitress": lambda port: [str(BIN/"waitress-serve"), "--listen", f"127.0.0.1:{port}", "--call", "digit_classification.app:create_app"],
+}
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=60); ap.add_argument("--connections", type=int, default=1000)
+    ap.add_argument("--flood", type=int, default=10_000); ap.add_argument("--servers", nargs="+", default=list(SERVERS))
+    args = ap.parse_args()
+    d = load_pendigits()[3]
+    body = json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+    rows, load0 = [], os.getloadavg()
+    for name in args.servers:
+        port = free_port()
+        with running(SERVERS[name](port), port) as server:
+            calm = probe_figures(probe(port, body, 3))
+            rows.append((name, "none", "–", calm, None))
+            for kind in ATTACKS:
+                r = under_attack(port, server.pid, kind, args.connections, args.seconds, 1000, body)
+                rows.append((name, f"{kind}, {args.connections:,}", r["connections"], r, r["rss_mb"])); print(name, kind, r, file=sys.stderr, flush=True)
+                time.sleep(3)
+            r = under_attack(port, server.pid, "slow headers", args.flood, 30, 5000, body, after=10)
+            after = "no answer" if r["after_ms"] is None else f"{r['after_ms']:.0f} ms"
+            up = "up" if server.poll() is None else "died"
+            rows.append((name, f"flood, {args.flood:,}: server {up}, first answer after it {after}", r["connections"], r, r["rss_mb"]))
+            print(name, "flood", r, file=sys.stderr, flush=True)
+    ms = lambda v: "timeout" if not np.isfinite(v) else f"{v:.0f} ms"
+    lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood}`: "
+             f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; probes every 0.1 s, "
+             "a new connection each, 5 s timeout", "",
+             "| server | attack | most connections open | probes answered | p50 | p99 | peak RSS |", "|---|---|---|---|---|---|---|"]
+    for name, what, conns, r, rss in rows:
+        lines.append(f"| {name} | {what} | {conns if conns is not None else '–'} | "
+                     f"{r['answered']:.0%} of {r['n']} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} | {f'{rss:.0f} MB' if rss else '–'} |")
+    save_table(__file__, "\n".join(lines))
+
+if __name__ == "__main__": main()
