@@ -7,7 +7,7 @@ __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE',
            'corrections', 'holdout_mask', 'reference_sets', 'tune', 'accuracy', 'judge', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
-import hashlib, inspect, json, os, tempfile, time
+import contextlib, hashlib, inspect, io, json, os, tempfile, time
 from pathlib import Path
 import numpy as np
 from .data import load_pendigits, split_writers
@@ -80,10 +80,14 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
 # %% ../nbs/10_finetune.ipynb #f8f16
 CARRIED = ("seed", "outputs", "temperature", "not_digit_threshold")   # what the base model's record passes on
 
+def _to_tflite(net:keras.Model)->bytes:
+    "`model.to_tflite(net)`, the converter's messages kept off stdout (where `finetune` prints its JSON)"
+    with contextlib.redirect_stdout(io.StringIO()): return to_tflite(net)
+
 def write_model(net:keras.Model, out, record:dict)->dict:
     "Write `digits.tflite`, `digits.keras` and `model.json` (with the tflite's sha256) into `out`; the record written"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    tfl = to_tflite(net); record = {**record, "tflite_sha256": hashlib.sha256(tfl).hexdigest()}
+    tfl = _to_tflite(net); record = {**record, "tflite_sha256": hashlib.sha256(tfl).hexdigest()}
     bare = keras.models.clone_model(net); bare.set_weights(net.get_weights())   # no optimiser state in the file
     bare.save(out/"digits.part.keras"); (out/"digits.part.tflite").write_bytes(tfl)
     (out/"model.part.json").write_text(json.dumps(record, indent=1))
@@ -105,7 +109,7 @@ def finetune(out,                    # folder for the new model's files
     held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base.get("seed", SEED), data)
     tune(net, x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp)/"digits.tflite").write_bytes(to_tflite(net)); after = Classifier(Path(tmp)/"digits.tflite")
+        (Path(tmp)/"digits.tflite").write_bytes(_to_tflite(net)); after = Classifier(Path(tmp)/"digits.tflite")
     before = Classifier(path)
     figs, ok = judge(before, after, {"corrections": (x[held], y[held]), "mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]})
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
