@@ -1,8 +1,8 @@
 """The web app over loopback: /api/classify latency beside the old apps' path, cold start, server memory, payload sizes.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/app_bench.py [--n 500] [--cold 3] [--side 336]
-Both servers are started the same way (gunicorn, 1 worker, 4 gthread threads) on free ports; ours by `digit-classification serve`,
-the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras from nbs/models) by gunicorn on `old_app()` below.
+Both servers run under gunicorn with 1 worker on free ports: ours by `digit-classification serve --workers 1` (a gevent worker),
+the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras from nbs/models) by gunicorn (4 gthread threads) on `old_app()` below.
 One client, keep-alive connections, requests interleaved in blocks of 50 (this machine is shared and noisy). The client is a bare
 HTTP/1.1 client on a socket (`raw_post`), so that the figures are the servers' and not Python's http.client's (0.15 ms a
 request more against a hello-world app here, within 0.07 ms of it against ours); our p50 through http.client is printed too.
@@ -97,7 +97,7 @@ def main():
     canvases = {dpr: [strokes_to_canvas([np.asarray(s) * dpr for s in json.loads(b)["strokes"]], args.side * dpr, brush * dpr) for b in ours[:100]] for dpr in (1, 2)}
     old = [json.dumps(dict(imgURL=png_data_url(c))).encode() for c in canvases[1]] * (args.n // 100 + 1)
 
-    serve = lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port), "--workers", "1", "--threads", "4"]
+    serve = lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port), "--workers", "1"]
     colds = []
     for _ in range(args.cold):
         port = free_port(); proc, t = start(serve(port), port, "/api/classify", ours[0]); colds.append(t); proc.terminate(); proc.wait()
@@ -119,7 +119,7 @@ def main():
 
     ms = lambda t, q: np.percentile(t, q) * 1e3
     lines = [f"`python bench/app_bench.py --n {args.n}`: {args.n} pen digits on a {args.side} px canvas, one client over loopback, "
-             "gunicorn 1 worker × 4 threads, one run\n", "| measure | ours | old path | goal |", "|---|---|---|---|"]
+             "gunicorn 1 worker (ours: gevent; the old path: 4 threads), one run\n", "| measure | ours | old path | goal |", "|---|---|---|---|"]
     row = lambda name, a, b, goal: lines.append(f"| {name} | {a} | {b} | {goal} |")
     row("POST latency p50 (ms)", f"{ms(t_ours, 50):.2f}", f"{ms(t_old, 50):.2f}", "<= 3 ms")
     row("POST latency p99 (ms)", f"{ms(t_ours, 99):.2f}", f"{ms(t_old, 99):.2f}", "")

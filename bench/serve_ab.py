@@ -2,8 +2,8 @@
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_ab.py [--n 400] [VARIANT ...]
 A variant is `name:key=value,key=value` of gunicorn settings on top of what `serve` uses, e.g.
-    python bench/serve_ab.py default executor:worker_class=gthread threads1:threads=1 cparser:http_parser=fast
-(`worker_class=gthread` is gunicorn's own worker, with its ThreadPoolExecutor; `http_parser=fast` needs `pip install gunicorn_h1c`).
+    python bench/serve_ab.py default gthread:worker_class=gthread,threads=4 stock:worker_class=gevent cparser:http_parser=fast
+(`worker_class=gthread` is gunicorn's threaded worker, `gevent` its own gevent worker; `http_parser=fast` needs `pip install gunicorn_h1c`).
 A variant listed twice (`default default2`) shows how far apart two identical servers read in one run: 2-15% in our runs.
 One worker each; one client, keep-alive, blocks of 50 requests in turn.
 """
@@ -28,7 +28,7 @@ def parse(variant:str)->tuple:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument("--n", type=int, default=400)
-    ap.add_argument("variants", nargs="*", default=["default", "threads1:threads=1"]); args = ap.parse_args()
+    ap.add_argument("variants", nargs="*", default=["default", "gthread:worker_class=gthread,threads=4"]); args = ap.parse_args()
     from digit_classification.data import load_pendigits
     bodies = [json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
               for d in load_pendigits()[:args.n]]

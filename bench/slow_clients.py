@@ -54,13 +54,14 @@ def main():
             rows.append((name, f"flood, {args.flood:,}: server {up}, first answer after it {after}", r["connections"], r, r["rss_mb"]))
             print(name, "flood", r, file=sys.stderr, flush=True)
     ms = lambda v: "timeout" if not np.isfinite(v) else f"{v:.0f} ms"
+    failed = lambda f: f" ({', '.join(f'{n} {e}' for e, n in f.items())})" if f else ""
     lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood}`: "
              f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; probes every 0.1 s, "
              "a new connection each, 5 s timeout", "",
              "| server | attack | most connections open | probes answered | p50 | p99 | peak RSS |", "|---|---|---|---|---|---|---|"]
     for name, what, conns, r, rss in rows:
         lines.append(f"| {name} | {what} | {conns if conns is not None else '–'} | "
-                     f"{r['answered']:.0%} of {r['n']} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} | {f'{rss:.0f} MB' if rss else '–'} |")
+                     f"{r['answered']:.0%} of {r['n']}{failed(r['failures'])} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} | {f'{rss:.0f} MB' if rss else '–'} |")
     save_table(__file__, "\n".join(lines))
 
 if __name__ == "__main__": main()

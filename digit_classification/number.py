@@ -132,15 +132,16 @@ TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of 
 
 def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
     "Up to `k` top-to-bottom paths through `mask` crossing the least ink, ending in columns `lo`..`hi`-1: each a column per row"
-    h, w = mask.shape
-    cost = mask.astype(np.float32); best = cost[0].copy(); best[:lo] = best[hi:] = np.inf
-    step, left, right = np.zeros((h, w), np.int8), np.full(w, np.inf, np.float32), np.full(w, np.inf, np.float32)
+    h, w = mask.shape; n = hi - lo                     # only columns lo..hi-1 can be on a path: the DP runs on them alone
+    cost = mask[:, lo:hi].astype(np.float32)
+    buf = np.full(n + 2, np.inf, np.float32); buf[1:-1] = cost[0]   # best[c] = buf[c + 1], walled by inf on both sides
+    step = np.zeros((h, w), np.int8)
     for r in range(1, h):   # best[c]: the least ink a path from the top to (r, c) crosses; step: where it came from
-        left[1:], right[:-1] = best[:-1] + TURN, best[1:] + TURN
-        from_left, from_right = left < best, right < np.minimum(best, left)
-        best = np.where(from_right, right, np.where(from_left, left, best)) + cost[r]
-        step[r] = from_right.astype(np.int8) - (from_left & ~from_right)
-        best[:lo] = best[hi:] = np.inf
+        best, left, right = buf[1:-1], buf[:-2] + TURN, buf[2:] + TURN
+        stay = np.minimum(best, left); from_left, from_right = left < best, right < stay
+        step[r, lo:hi] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
+        buf[1:-1] = np.minimum(stay, right) + cost[r]
+    best = np.full(w, np.inf, np.float32); best[lo:hi] = buf[1:-1]
     ends = [c for c in range(lo, hi) if (c == lo or best[c] <= best[c - 1]) and (c == hi - 1 or best[c] <= best[c + 1])]
     paths = []
     for c in sorted(ends, key=lambda c: best[c]):
@@ -270,6 +271,7 @@ def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
 
 def _cuts(self:_Image, ids, box, H:float)->list:
     "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
+    if box[2] - box[0] <= WIDE * H: return []   # too narrow for two digits: what `_halves` checks first, without the pixels
     r = self._region(box); out = {}
     for two in _halves(self._mask(ids, r), r, H, CUTS):
         for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:

@@ -510,9 +510,10 @@ def probe(port:int,              # the server's port on 127.0.0.1
         return [f.result() for f in futures]
 
 def probe_figures(probes:list)->dict:
-    "Share of probes answered 200, and the p50 and p99 of their times in ms (a probe not answered counts as `inf`)"
+    "Share of probes answered 200, the p50 and p99 of their times in ms (a probe not answered counts as `inf`), and what the others got"
     t = np.array([np.inf if s is None else s for s, _ in probes]) * 1e3
-    return dict(n=len(t), answered=float(np.isfinite(t).mean()), p50_ms=float(np.percentile(t, 50, method="higher")), p99_ms=float(np.percentile(t, 99, method="higher")))
+    return dict(n=len(t), answered=float(np.isfinite(t).mean()), p50_ms=float(np.percentile(t, 50, method="higher")),
+                p99_ms=float(np.percentile(t, 99, method="higher")), failures={e: [p[1] for p in probes if p[0] is None].count(e) for e in {e for s, e in probes if s is None}})
 
 # %% ../nbs/13_testing.ipynb #s7t06
 def open_connections(port:int)->int:
