@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage
 from functools import lru_cache
 from PIL import Image, ImageDraw
+from .data import random_center
 
 # %% ../nbs/01_mnistify.ipynb #c005
 MAX_SIDE = 2048  # largest drawing side we accept
@@ -265,7 +266,7 @@ def _sheet(rng, h:int, w:int)->tuple:
 def paper_photo(strokes, rng:np.random.Generator)->tuple:
     "Tablet `strokes` (y up) written on a random sheet, photographed: (a JPEG-decoded RGB Pillow image, the same digit on a clean RGBA canvas)"
     h, w = int(rng.integers(200, 640)), int(rng.integers(200, 640)); m = min(h, w)
-    s = rng.uniform(0.3, 0.75); c = rng.uniform(0.5 - (1 - s) / 2, 0.5 + (1 - s) / 2, 2)
+    s = rng.uniform(0.3, 0.75); c = random_center(rng, s)
     p = np.concatenate(strokes); lo, hi = p.min(0), p.max(0); k = s * m / max(float((hi - lo).max()), 1.0)
     pts = [(np.asarray(t) - (lo + hi) / 2) * (k, -k) + (c[0] * w, c[1] * h) for t in strokes]   # tablet y points up, the image's down
     clean = strokes_to_canvas(pts, height=h, width=w, brush=max(1.5, rng.uniform(0.04, 0.15) * s * m))
