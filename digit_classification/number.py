@@ -133,15 +133,18 @@ TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of 
 def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
     "Up to `k` top-to-bottom paths through `mask` crossing the least ink, ending in columns `lo`..`hi`-1: each a column per row"
     h, w = mask.shape; n = hi - lo                     # only columns lo..hi-1 can be on a path: the DP runs on them alone
-    cost = mask[:, lo:hi].astype(np.float32)
-    buf = np.full(n + 2, np.inf, np.float32); buf[1:-1] = cost[0]   # best[c] = buf[c + 1], walled by inf on both sides
+    cost, turn = mask[:, lo:hi].astype(np.float32), np.float32(TURN)
+    acc = np.full((h, n + 2), np.inf, np.float32); acc[0, 1:-1] = cost[0]   # best[r, c] = acc[r, c + 1], walled by inf both sides
+    side = np.empty(n, np.float32)
+    for r in range(1, h):   # best[r, c]: the least ink a path from the top to (r, c) crosses; four array operations a row
+        prev = acc[r - 1]
+        np.minimum(prev[:-2], prev[2:], out=side); side += turn; np.minimum(side, prev[1:-1], out=side)
+        np.add(side, cost[r], out=acc[r, 1:-1])
+    stay, left, right = acc[:-1, 1:-1], acc[:-1, :-2] + turn, acc[:-1, 2:] + turn   # then where each came from, all rows at once
+    from_left, from_right = left < stay, right < np.minimum(stay, left)
     step = np.zeros((h, w), np.int8)
-    for r in range(1, h):   # best[c]: the least ink a path from the top to (r, c) crosses; step: where it came from
-        best, left, right = buf[1:-1], buf[:-2] + TURN, buf[2:] + TURN
-        stay = np.minimum(best, left); from_left, from_right = left < best, right < stay
-        step[r, lo:hi] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
-        buf[1:-1] = np.minimum(stay, right) + cost[r]
-    best = np.full(w, np.inf, np.float32); best[lo:hi] = buf[1:-1]
+    step[1:, lo:hi] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
+    best = np.full(w, np.inf, np.float32); best[lo:hi] = acc[-1, 1:-1]
     ends = [c for c in range(lo, hi) if (c == lo or best[c] <= best[c - 1]) and (c == hi - 1 or best[c] <= best[c + 1])]
     paths = []
     for c in sorted(ends, key=lambda c: best[c]):
@@ -164,11 +167,11 @@ def _spread(starts:np.ndarray, counts:np.ndarray)->np.ndarray:
     return np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 # %% ../nbs/05_number.ipynb #n023
-def label_blobs(mask:np.ndarray)->tuple:
-    "The 8-connected blobs of `mask`: an int32 image (0 where there is no ink, else the blob's number 1..n) and n"
+def _label_runs(mask:np.ndarray)->tuple:
+    "The runs of ink in `mask`'s rows (row, start, stop) and the 8-connected blob each belongs to (0..n-1)"
     h, w = mask.shape
     rows, starts, stops = _runs(mask)
-    if not len(rows): return np.zeros((h, w), np.int32), 0
+    if not len(rows): return rows, starts, stops, rows
     k = w + 2; first, last = rows * k + starts, rows * k + stops
     lo = np.searchsorted(last, (rows + 1) * k + starts)             # the next row's runs that end at or after this start...
     hi = np.searchsorted(first, (rows + 1) * k + stops, "right")    # ...and begin at or before this stop touch this run
@@ -179,16 +182,24 @@ def label_blobs(mask:np.ndarray)->tuple:
         while not (new[new] == new).all(): new = new[new]
         if (new == lab).all(): break
         lab = new
-    ids, blob = np.unique(lab, return_inverse=True)
-    out = np.zeros(h * w, np.int32); out[_spread(rows * w + starts, stops - starts)] = np.repeat(blob + 1, stops - starts)
-    return out.reshape(h, w), len(ids)
+    return rows, starts, stops, np.unique(lab, return_inverse=True)[1]
+
+def _paint(shape:tuple, rows, starts, stops, blob)->np.ndarray:
+    "An int32 image of `shape`: 0 where there is no run, else the run's blob + 1"
+    out = np.zeros(shape[0] * shape[1], np.int32)
+    out[_spread(rows * shape[1] + starts, stops - starts)] = np.repeat(blob + 1, stops - starts)
+    return out.reshape(shape)
+
+def label_blobs(mask:np.ndarray)->tuple:
+    "The 8-connected blobs of `mask`: an int32 image (0 where there is no ink, else the blob's number 1..n) and n"
+    runs = _label_runs(mask)
+    return _paint(mask.shape, *runs), int(runs[3].max()) + 1 if len(runs[3]) else 0
 
 # %% ../nbs/05_number.ipynb #n025
 def _grow(m:np.ndarray)->np.ndarray:
-    "`m` and every pixel next to it (8-connected)"
-    h, w = m.shape; p = np.pad(m, 1); out = np.zeros_like(m)
-    for dy in range(3):
-        for dx in range(3): out |= p[dy:dy + h, dx:dx + w]
+    "`m` and every pixel next to it (8-connected): spread a pixel up and down, then the result left and right"
+    v = m.copy(); v[1:] |= m[:-1]; v[:-1] |= m[1:]
+    out = v.copy(); out[:, 1:] |= v[:, :-1]; out[:, :-1] |= v[:, 1:]
     return out
 
 def _edge_of(m:np.ndarray)->np.ndarray: return m & _grow(~np.pad(m, 1))[1:-1, 1:-1]   # ink with a blank neighbour (or the border)
@@ -212,14 +223,14 @@ class _Image:
         if not ink.any(): raise EmptyDrawingError()
         x0, y0, x1, y1 = _box_of(ink > 0, 0, 0); self.origin, self.scale, self._side = (x0, y0), -(-(y1 - y0) // READ_SIDE), (x1 - x0, y1 - y0)
         self.ink = _shrink(ink[y0:y1, x0:x1], self.scale)   # cropped to the ink, at 1/scale of its size
-        self.labels, n = label_blobs(self.ink >= INK * self.ink.max())
-        ys, xs = np.nonzero(self.labels); ls = self.labels[ys, xs]
-        lo, hi = np.full((2, n + 1), 1 << 30), np.zeros((2, n + 1), int)
-        for a, v in ((0, xs), (1, ys)): np.minimum.at(lo[a], ls, v); np.maximum.at(hi[a], ls, v + 1)
-        self.label_of = sorted(np.argsort(-np.bincount(ls, minlength=n + 1)[1:], kind="stable")[:MAX_PARTS] + 1)   # the largest
-        self.boxes = [(int(lo[0, l]), int(lo[1, l]), int(hi[0, l]), int(hi[1, l])) for l in self.label_of]
-        _, starts, stops = _runs(self.labels > 0)
-        self.pen = float(np.median(stops - starts))   # the ink's width: most runs along a row cross a stroke
+        runs = rows, starts, stops, blob = _label_runs(self.ink >= INK * self.ink.max())   # boxes and sizes come from the runs
+        self.labels, n = _paint(self.ink.shape, *runs), int(blob.max()) + 1
+        lo, hi = np.full((2, n), 1 << 30), np.zeros((2, n), int)
+        for a, l, h in ((0, starts, stops), (1, rows, rows + 1)): np.minimum.at(lo[a], blob, l); np.maximum.at(hi[a], blob, h)
+        size = np.bincount(blob, weights=stops - starts, minlength=n)
+        self.label_of = sorted(np.argsort(-size, kind="stable")[:MAX_PARTS] + 1)   # the largest
+        self.boxes = [(int(lo[0, l - 1]), int(lo[1, l - 1]), int(hi[0, l - 1]), int(hi[1, l - 1])) for l in self.label_of]
+        self.pen, self._lut = float(np.median(stops - starts)), np.zeros(n + 1, bool)   # the ink's width: most runs cross a stroke
         self.before, self._edges, self._d = None, {}, {}
 
     def box(self, b)->tuple:
@@ -246,7 +257,8 @@ def _region(self:_Image, box)->tuple:
 
 def _mask(self:_Image, ids, region)->np.ndarray:
     x0, y0, x1, y1 = region
-    return np.isin(self.labels[y0:y1, x0:x1], [self.label_of[i] for i in ids])
+    lut = self._lut.copy(); lut[[self.label_of[i] for i in ids]] = True   # which labels are these parts'
+    return lut[self.labels[y0:y1, x0:x1]]
 _Image._edge, _Image.dist, _Image._region, _Image._mask = _edge, _dist, _region, _mask
 
 # %% ../nbs/05_number.ipynb #n029
