@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['DEPTH', 'NEAR', 'MAIN', 'TOUCH', 'MARK', 'SPECK', 'MAX_NEAR', 'INK', 'MAX_PARTS', 'READ_SIDE', 'TURN', 'MERGE_COST',
-           'PAIR_NEAR', 'PAIR_WIDE', 'WIDE', 'WIDE_COST', 'SPLIT_COST', 'CUTS', 'EDGE', 'HEIGHTS', 'SIZES', 'GAPS',
-           'CLOSE', 'CLOSE_GAPS', 'SLOPE', 'JITTER', 'LATE', 'BRUSHES', 'MARGIN', 'MAX_CANVAS', 'digit_height',
-           'group_parts', 'cut_paths', 'label_blobs', 'Reading', 'read_number', 'PenNumber', 'compose_number',
-           'pen_numbers']
+           'PAIR_NEAR', 'PAIR_WIDE', 'WIDE', 'WIDE_COST', 'SPLIT_COST', 'CUT_ASPECT', 'CUTS', 'EDGE', 'HEIGHTS',
+           'SIZES', 'GAPS', 'CLOSE', 'CLOSE_GAPS', 'SLOPE', 'JITTER', 'LATE', 'BRUSHES', 'MARGIN', 'MAX_CANVAS',
+           'digit_height', 'group_parts', 'cut_paths', 'label_blobs', 'Reading', 'read_number', 'PenNumber',
+           'compose_number', 'pen_numbers']
 
 # %% ../nbs/05_number.ipynb #n002
 import functools, statistics
@@ -283,7 +283,7 @@ def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
 
 def _cuts(self:_Image, ids, box, H:float)->list:
     "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
-    if box[2] - box[0] <= WIDE * H: return []   # too narrow for two digits: what `_halves` checks first, without the pixels
+    if box[2] - box[0] <= max(WIDE * H, CUT_ASPECT * (box[3] - box[1])): return []   # too narrow for two digits: no pixels needed
     r = self._region(box); out = {}
     for two in _halves(self._mask(ids, r), r, H, CUTS):
         for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:
@@ -298,6 +298,7 @@ PAIR_WIDE = 0.85    # ...and they are this narrow together (share of H, or of th
 WIDE = 0.7          # a blob wider than this (share of H) may be two touching digits: reading it as one costs...
 WIDE_COST = 1.0     # ...this much log-probability per H of width beyond WIDE (and so does each half of a cut)
 SPLIT_COST = 0.3    # log-probability a cut must gain
+CUT_ASPECT = 0.8    # ...and only a blob wider than this share of its own height is cut (two digits side by side are)
 CUTS = 2            # cuts tried per wide blob
 EDGE = 0.1          # a cut leaves at least this much (share of H) on each side
 
