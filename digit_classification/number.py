@@ -121,7 +121,7 @@ class _Strokes:
         return self._d[i, j]
 
     def image(self, ids, box, keep=None)->np.ndarray: return mnistify(strokes_to_ink([self.strokes[i] for i in ids]))
-    def cuts(self, ids, box, H)->list: return []   # strokes that touch are still separate strokes: nothing to cut
+    def cuts(self, groups, boxes, H)->list: return [[] for _ in groups]   # strokes that touch are still separate strokes: no cuts
     def box(self, b)->tuple: return b              # boxes are in the strokes' own units already
 
 # %% ../nbs/05_number.ipynb #n019
@@ -132,28 +132,38 @@ TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of 
 
 def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
     "Up to `k` top-to-bottom paths through `mask` crossing the least ink, ending in columns `lo`..`hi`-1: each a column per row"
-    h, w = mask.shape; n = hi - lo                     # only columns lo..hi-1 can be on a path: the DP runs on them alone
-    cost, turn = mask[:, lo:hi].astype(np.float32), np.float32(TURN)
-    acc = np.full((h, n + 2), np.inf, np.float32); acc[0, 1:-1] = cost[0]   # best[r, c] = acc[r, c + 1], walled by inf both sides
-    side = np.empty(n, np.float32)
-    for r in range(1, h):   # best[r, c]: the least ink a path from the top to (r, c) crosses; four array operations a row
+    return _cut_many([(mask, lo, hi)], k)[0]
+
+def _cut_many(jobs:list, k:int)->list:
+    "`cut_paths` for several (mask, lo, hi) at once: one row loop for all, side by side, each walled by inf, the shorter ones topped by blank"
+    if not jobs: return []
+    h, turn = max(m.shape[0] for m, _, _ in jobs), np.float32(TURN)
+    at = np.cumsum([1] + [hi - lo + 1 for _, lo, hi in jobs])    # where each job's columns start (only lo..hi-1 can be on a path)
+    cost = np.full((h, at[-1]), np.inf, np.float32)
+    for (m, lo, hi), a in zip(jobs, at): cost[:h - len(m), a:a + hi - lo] = 0; cost[h - len(m):, a:a + hi - lo] = m[:, lo:hi]
+    acc = np.full_like(cost, np.inf); acc[0] = cost[0]; side = np.empty(at[-1] - 2, np.float32)
+    for r in range(1, h):   # acc[r, c]: the least ink a path from the top to (r, c) crosses; four array operations a row
         prev = acc[r - 1]
         np.minimum(prev[:-2], prev[2:], out=side); side += turn; np.minimum(side, prev[1:-1], out=side)
-        np.add(side, cost[r], out=acc[r, 1:-1])
+        np.add(side, cost[r, 1:-1], out=acc[r, 1:-1])
     stay, left, right = acc[:-1, 1:-1], acc[:-1, :-2] + turn, acc[:-1, 2:] + turn   # then where each came from, all rows at once
     from_left, from_right = left < stay, right < np.minimum(stay, left)
-    step = np.zeros((h, w), np.int8)
-    step[1:, lo:hi] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
-    best = np.full(w, np.inf, np.float32); best[lo:hi] = acc[-1, 1:-1]
-    ends = [c for c in range(lo, hi) if (c == lo or best[c] <= best[c - 1]) and (c == hi - 1 or best[c] <= best[c + 1])]
-    paths = []
-    for c in sorted(ends, key=lambda c: best[c]):
-        if any(abs(c - p[-1]) <= 3 for p in paths): continue
-        p = [c]
-        for r in range(h - 1, 0, -1): p.append(p[-1] + int(step[r, p[-1]]))
-        paths.append(np.array(p[::-1]))
-        if len(paths) == k: break
-    return paths
+    step = np.zeros(acc.shape, np.int8)
+    step[1:, 1:-1] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
+    ends = []   # the paths end in the bottom row's local minima, the lowest first, each more than 3 columns from the others
+    for a, (_, lo, hi) in zip(at, jobs):
+        best = acc[-1, a:a + hi - lo]; low = np.ones(len(best), bool); low[1:] &= best[1:] <= best[:-1]; low[:-1] &= best[:-1] <= best[1:]
+        mine = []
+        for c in np.flatnonzero(low)[np.argsort(best[low], kind="stable")]:
+            if all(abs(c - e) > 3 for e in mine): mine.append(c)
+            if len(mine) == k: break
+        ends.append(mine)
+    p = np.empty((h, sum(map(len, ends))), int); p[-1] = [a + c for a, mine in zip(at, ends) for c in mine]
+    for r in range(h - 1, 0, -1): p[r - 1] = p[r] + step[r, p[r]]   # back to the top, all paths at once
+    out, j = [], 0
+    for (m, lo, hi), a, mine in zip(jobs, at, ends):
+        out.append(list(p[h - len(m):, j:j + len(mine)].T - a + lo)); j += len(mine)
+    return out
 
 # %% ../nbs/05_number.ipynb #n022
 def _runs(mask:np.ndarray)->tuple:
@@ -269,26 +279,40 @@ def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     if keep is not None: m &= _grow(keep)
     return mnistify(self.ink[y0:y1, x0:x1] * m)
 
-def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
-    "Up to `n` ways to cut ink `m` (lying at `r`) wider than `WIDE`·H into two digit-tall sides: [(pixels, box), (pixels, box)]"
-    cols = np.flatnonzero(m.any(0)); lo, hi = cols[0] + int(EDGE * H) + 1, cols[-1] - int(EDGE * H)
-    if cols[-1] + 1 - cols[0] <= WIDE * H or hi <= lo + 1: return []
-    out = []
-    for p in cut_paths(m, lo, hi, 3 * n):
-        left = np.arange(m.shape[1])[None, :] < p[:, None]
-        sides = [(s, _box_of(s, *r[:2])) for s in (m & left, m & ~left) if s.any()]
-        if len(sides) == 2 and all(b[3] - b[1] >= MAIN * H for _, b in sides): out.append(sides)   # both tall enough for digits
-        if len(out) == n: break
+def _halves(inks:list, H:float, n:int)->list:
+    "For each ink `m` lying at `r` in `inks`, up to `n` ways to cut it into two digit-tall sides: [(pixels, box), (pixels, box)]"
+    jobs = []
+    for j, (m, r) in enumerate(inks):   # only ink wider than `WIDE`·H, cut `EDGE`·H or more inside its ends
+        cols = np.flatnonzero(m.any(0)); lo, hi = cols[0] + int(EDGE * H) + 1, cols[-1] - int(EDGE * H)
+        if cols[-1] + 1 - cols[0] > WIDE * H and hi > lo + 1: jobs.append((j, lo, hi))
+    out = [[] for _ in inks]
+    for (j, _, _), paths in zip(jobs, _cut_many([(inks[j][0], lo, hi) for j, lo, hi in jobs], 3 * n)):
+        (m, r), p = inks[j], np.array(paths)
+        if not len(p): continue
+        ink = np.cumsum(m, 1)                                                 # each row's ink left of each path, and right of it...
+        left = np.where(p > 0, ink[np.arange(len(m)), np.maximum(p - 1, 0)], 0); right = ink[:, -1] - left
+        tall = np.ones(len(p), bool)                                          # ...say how tall each side is, all paths at once
+        for s in (left > 0, right > 0): tall &= s.any(1) & (len(m) - s[:, ::-1].argmax(1) - s.argmax(1) >= MAIN * H)
+        for q in p[tall][:n]:                                                 # both sides tall enough for digits
+            left = np.arange(m.shape[1])[None, :] < q[:, None]
+            out[j].append([(s, _box_of(s, *r[:2])) for s in (m & left, m & ~left)])
     return out
 
-def _cuts(self:_Image, ids, box, H:float)->list:
-    "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
-    if box[2] - box[0] <= max(WIDE * H, CUT_ASPECT * (box[3] - box[1])): return []   # too narrow for two digits: no pixels needed
-    r = self._region(box); out = {}
-    for two in _halves(self._mask(ids, r), r, H, CUTS):
-        for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:
-            out.setdefault(tuple(b for _, b in cut), cut)   # the same pieces found from either side: asked about once
-    return list(out.values())
+def _cuts(self:_Image, groups, boxes, H:float)->list:
+    "For each group, ways to cut its blob into digits, each a list of (pixels, box) left to right: in two, and a side again if wide"
+    wide = [i for i, b in enumerate(boxes) if b[2] - b[0] > max(WIDE * H, CUT_ASPECT * (b[3] - b[1]))]   # wide enough for two digits
+    regions = [self._region(boxes[i]) for i in wide]
+    twos = _halves([(self._mask(groups[i], r), r) for i, r in zip(wide, regions)], H, CUTS)
+    again = iter(_halves([(px, r) for ts, r in zip(twos, regions) for two in ts for px, _ in two], H, 1))   # each side, once more
+    out = [[] for _ in groups]
+    for i, ts in zip(wide, twos):
+        found = {}
+        for two in ts:
+            subs = [next(again) for _ in two]
+            for cut in [two] + [two[:k] + sub + two[k + 1:] for k, ss in enumerate(subs) for sub in ss]:
+                found.setdefault(tuple(b for _, b in cut), cut)   # the same pieces found from either side: asked about once
+        out[i] = list(found.values())
+    return out
 _Image.image, _Image.cuts = _image, _cuts
 
 # %% ../nbs/05_number.ipynb #n031
@@ -315,8 +339,7 @@ def _options(d, groups, boxes, H:float)->tuple:
     batch, options = [], [[] for _ in groups]
     def add(i, span, pics, bxs, cost=0.0):
         options[i].append(_Option(i, span, list(range(len(batch), len(batch) + len(pics))), bxs, cost)); batch.extend(pics)
-    for i, (g, b) in enumerate(zip(groups, boxes)):
-        cuts = d.cuts(g, b, H)
+    for i, (g, b, cuts) in enumerate(zip(groups, boxes, d.cuts(groups, boxes, H))):
         add(i, 1, [d.image(g, b)], [b], _wide(b, H) if cuts else 0.0)
         for pieces in cuts:
             add(i, 1, [d.image(g, b, px) for px, _ in pieces], [pb for _, pb in pieces],
