@@ -168,9 +168,9 @@ def _cut_many(jobs:list, k:int)->list:
 # %% ../nbs/05_number.ipynb #n022
 def _runs(mask:np.ndarray)->tuple:
     "The runs of ink in `mask`'s rows: row, start and stop (exclusive) of each, by row then start"
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).view(np.int8), axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    return rows, starts, np.nonzero(edges == -1)[1]
+    k = mask.shape[1] + 2; p = np.zeros((len(mask), k), np.int8); p[:, 1:-1] = mask   # each row walled by blank
+    e = np.diff(p.ravel()); at = np.flatnonzero(e); up = e[at] == 1    # steps from blank to ink (+1) and back (-1), row by row
+    return at[up] // k, at[up] % k, at[~up] % k
 
 def _spread(starts:np.ndarray, counts:np.ndarray)->np.ndarray:
     "`starts[i]`, `starts[i]` + 1, ... (`counts[i]` of them) for every i, in one array"
@@ -186,13 +186,13 @@ def _label_runs(mask:np.ndarray)->tuple:
     lo = np.searchsorted(last, (rows + 1) * k + starts)             # the next row's runs that end at or after this start...
     hi = np.searchsorted(first, (rows + 1) * k + stops, "right")    # ...and begin at or before this stop touch this run
     n = np.maximum(hi - lo, 0); a, b = np.repeat(np.arange(len(rows)), n), _spread(lo, n)
-    lab = np.arange(len(rows))
-    while True:                                                     # each run takes the smallest label it touches
-        new = lab.copy(); m = np.minimum(lab[a], lab[b]); np.minimum.at(new, a, m); np.minimum.at(new, b, m)
-        while not (new[new] == new).all(): new = new[new]
-        if (new == lab).all(): break
-        lab = new
-    return rows, starts, stops, np.unique(lab, return_inverse=True)[1]
+    root = np.arange(len(rows))
+    while True:   # hook each blob's root to the smallest root it touches, then point every run at its root again
+        ra, rb = root[a], root[b]
+        if (ra == rb).all(): break                                  # the root of a blob is its first run
+        np.minimum.at(root, np.maximum(ra, rb), np.minimum(ra, rb))
+        while not (root[root] == root).all(): root = root[root]
+    return rows, starts, stops, np.unique(root, return_inverse=True)[1]
 
 def _paint(shape:tuple, rows, starts, stops, blob)->np.ndarray:
     "An int32 image of `shape`: 0 where there is no run, else the run's blob + 1"
