@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['DEPTH', 'NEAR', 'MAIN', 'TOUCH', 'MARK', 'SPECK', 'MAX_NEAR', 'INK', 'MAX_PARTS', 'READ_SIDE', 'TURN', 'MERGE_COST',
-           'PAIR_NEAR', 'PAIR_WIDE', 'WIDE', 'WIDE_COST', 'SPLIT_COST', 'CUTS', 'EDGE', 'HEIGHTS', 'SIZES', 'GAPS',
-           'CLOSE', 'CLOSE_GAPS', 'SLOPE', 'JITTER', 'LATE', 'BRUSHES', 'MARGIN', 'MAX_CANVAS', 'digit_height',
-           'group_parts', 'cut_paths', 'label_blobs', 'Reading', 'read_number', 'PenNumber', 'compose_number',
-           'pen_numbers']
+           'PAIR_NEAR', 'PAIR_WIDE', 'WIDE', 'WIDE_COST', 'SPLIT_COST', 'CUT_ASPECT', 'CUTS', 'EDGE', 'HEIGHTS',
+           'SIZES', 'GAPS', 'CLOSE', 'CLOSE_GAPS', 'SLOPE', 'JITTER', 'LATE', 'BRUSHES', 'MARGIN', 'MAX_CANVAS',
+           'digit_height', 'group_parts', 'cut_paths', 'label_blobs', 'Reading', 'read_number', 'PenNumber',
+           'compose_number', 'pen_numbers']
 
 # %% ../nbs/05_number.ipynb #n002
 import functools, statistics
@@ -121,7 +121,7 @@ class _Strokes:
         return self._d[i, j]
 
     def image(self, ids, box, keep=None)->np.ndarray: return mnistify(strokes_to_ink([self.strokes[i] for i in ids]))
-    def cuts(self, ids, box, H)->list: return []   # strokes that touch are still separate strokes: nothing to cut
+    def cuts(self, groups, boxes, H)->list: return [[] for _ in groups]   # strokes that touch are still separate strokes: no cuts
     def box(self, b)->tuple: return b              # boxes are in the strokes' own units already
 
 # %% ../nbs/05_number.ipynb #n019
@@ -132,63 +132,84 @@ TURN = 0.3        # a cut's cost for each pixel it moves sideways, in pixels of 
 
 def cut_paths(mask:np.ndarray, lo:int, hi:int, k:int=2)->list:
     "Up to `k` top-to-bottom paths through `mask` crossing the least ink, ending in columns `lo`..`hi`-1: each a column per row"
-    h, w = mask.shape; n = hi - lo                     # only columns lo..hi-1 can be on a path: the DP runs on them alone
-    cost = mask[:, lo:hi].astype(np.float32)
-    buf = np.full(n + 2, np.inf, np.float32); buf[1:-1] = cost[0]   # best[c] = buf[c + 1], walled by inf on both sides
-    step = np.zeros((h, w), np.int8)
-    for r in range(1, h):   # best[c]: the least ink a path from the top to (r, c) crosses; step: where it came from
-        best, left, right = buf[1:-1], buf[:-2] + TURN, buf[2:] + TURN
-        stay = np.minimum(best, left); from_left, from_right = left < best, right < stay
-        step[r, lo:hi] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
-        buf[1:-1] = np.minimum(stay, right) + cost[r]
-    best = np.full(w, np.inf, np.float32); best[lo:hi] = buf[1:-1]
-    ends = [c for c in range(lo, hi) if (c == lo or best[c] <= best[c - 1]) and (c == hi - 1 or best[c] <= best[c + 1])]
-    paths = []
-    for c in sorted(ends, key=lambda c: best[c]):
-        if any(abs(c - p[-1]) <= 3 for p in paths): continue
-        p = [c]
-        for r in range(h - 1, 0, -1): p.append(p[-1] + int(step[r, p[-1]]))
-        paths.append(np.array(p[::-1]))
-        if len(paths) == k: break
-    return paths
+    return _cut_many([(mask, lo, hi)], k)[0]
+
+def _cut_many(jobs:list, k:int)->list:
+    "`cut_paths` for several (mask, lo, hi) at once: one row loop for all, side by side, each walled by inf, the shorter ones topped by blank"
+    if not jobs: return []
+    h, turn = max(m.shape[0] for m, _, _ in jobs), np.float32(TURN)
+    at = np.cumsum([1] + [hi - lo + 1 for _, lo, hi in jobs])    # where each job's columns start (only lo..hi-1 can be on a path)
+    cost = np.full((h, at[-1]), np.inf, np.float32)
+    for (m, lo, hi), a in zip(jobs, at): cost[:h - len(m), a:a + hi - lo] = 0; cost[h - len(m):, a:a + hi - lo] = m[:, lo:hi]
+    acc = np.full_like(cost, np.inf); acc[0] = cost[0]; side = np.empty(at[-1] - 2, np.float32)
+    for r in range(1, h):   # acc[r, c]: the least ink a path from the top to (r, c) crosses; four array operations a row
+        prev = acc[r - 1]
+        np.minimum(prev[:-2], prev[2:], out=side); side += turn; np.minimum(side, prev[1:-1], out=side)
+        np.add(side, cost[r, 1:-1], out=acc[r, 1:-1])
+    stay, left, right = acc[:-1, 1:-1], acc[:-1, :-2] + turn, acc[:-1, 2:] + turn   # then where each came from, all rows at once
+    from_left, from_right = left < stay, right < np.minimum(stay, left)
+    step = np.zeros(acc.shape, np.int8)
+    step[1:, 1:-1] = from_right.view(np.int8) - (from_left & ~from_right).view(np.int8)
+    ends = []   # the paths end in the bottom row's local minima, the lowest first, each more than 3 columns from the others
+    for a, (_, lo, hi) in zip(at, jobs):
+        best = acc[-1, a:a + hi - lo]; low = np.ones(len(best), bool); low[1:] &= best[1:] <= best[:-1]; low[:-1] &= best[:-1] <= best[1:]
+        mine = []
+        for c in np.flatnonzero(low)[np.argsort(best[low], kind="stable")]:
+            if all(abs(c - e) > 3 for e in mine): mine.append(c)
+            if len(mine) == k: break
+        ends.append(mine)
+    p = np.empty((h, sum(map(len, ends))), int); p[-1] = [a + c for a, mine in zip(at, ends) for c in mine]
+    for r in range(h - 1, 0, -1): p[r - 1] = p[r] + step[r, p[r]]   # back to the top, all paths at once
+    out, j = [], 0
+    for (m, lo, hi), a, mine in zip(jobs, at, ends):
+        out.append(list(p[h - len(m):, j:j + len(mine)].T - a + lo)); j += len(mine)
+    return out
 
 # %% ../nbs/05_number.ipynb #n022
 def _runs(mask:np.ndarray)->tuple:
     "The runs of ink in `mask`'s rows: row, start and stop (exclusive) of each, by row then start"
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).view(np.int8), axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    return rows, starts, np.nonzero(edges == -1)[1]
+    k = mask.shape[1] + 2; p = np.zeros((len(mask), k), np.int8); p[:, 1:-1] = mask   # each row walled by blank
+    e = np.diff(p.ravel()); at = np.flatnonzero(e); up = e[at] == 1    # steps from blank to ink (+1) and back (-1), row by row
+    return at[up] // k, at[up] % k, at[~up] % k
 
 def _spread(starts:np.ndarray, counts:np.ndarray)->np.ndarray:
     "`starts[i]`, `starts[i]` + 1, ... (`counts[i]` of them) for every i, in one array"
     return np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 # %% ../nbs/05_number.ipynb #n023
-def label_blobs(mask:np.ndarray)->tuple:
-    "The 8-connected blobs of `mask`: an int32 image (0 where there is no ink, else the blob's number 1..n) and n"
+def _label_runs(mask:np.ndarray)->tuple:
+    "The runs of ink in `mask`'s rows (row, start, stop) and the 8-connected blob each belongs to (0..n-1)"
     h, w = mask.shape
     rows, starts, stops = _runs(mask)
-    if not len(rows): return np.zeros((h, w), np.int32), 0
+    if not len(rows): return rows, starts, stops, rows
     k = w + 2; first, last = rows * k + starts, rows * k + stops
     lo = np.searchsorted(last, (rows + 1) * k + starts)             # the next row's runs that end at or after this start...
     hi = np.searchsorted(first, (rows + 1) * k + stops, "right")    # ...and begin at or before this stop touch this run
     n = np.maximum(hi - lo, 0); a, b = np.repeat(np.arange(len(rows)), n), _spread(lo, n)
-    lab = np.arange(len(rows))
-    while True:                                                     # each run takes the smallest label it touches
-        new = lab.copy(); m = np.minimum(lab[a], lab[b]); np.minimum.at(new, a, m); np.minimum.at(new, b, m)
-        while not (new[new] == new).all(): new = new[new]
-        if (new == lab).all(): break
-        lab = new
-    ids, blob = np.unique(lab, return_inverse=True)
-    out = np.zeros(h * w, np.int32); out[_spread(rows * w + starts, stops - starts)] = np.repeat(blob + 1, stops - starts)
-    return out.reshape(h, w), len(ids)
+    root = np.arange(len(rows))
+    while True:   # hook each blob's root to the smallest root it touches, then point every run at its root again
+        ra, rb = root[a], root[b]
+        if (ra == rb).all(): break                                  # the root of a blob is its first run
+        np.minimum.at(root, np.maximum(ra, rb), np.minimum(ra, rb))
+        while not (root[root] == root).all(): root = root[root]
+    return rows, starts, stops, np.unique(root, return_inverse=True)[1]
+
+def _paint(shape:tuple, rows, starts, stops, blob)->np.ndarray:
+    "An int32 image of `shape`: 0 where there is no run, else the run's blob + 1"
+    out = np.zeros(shape[0] * shape[1], np.int32)
+    out[_spread(rows * shape[1] + starts, stops - starts)] = np.repeat(blob + 1, stops - starts)
+    return out.reshape(shape)
+
+def label_blobs(mask:np.ndarray)->tuple:
+    "The 8-connected blobs of `mask`: an int32 image (0 where there is no ink, else the blob's number 1..n) and n"
+    runs = _label_runs(mask)
+    return _paint(mask.shape, *runs), int(runs[3].max()) + 1 if len(runs[3]) else 0
 
 # %% ../nbs/05_number.ipynb #n025
 def _grow(m:np.ndarray)->np.ndarray:
-    "`m` and every pixel next to it (8-connected)"
-    h, w = m.shape; p = np.pad(m, 1); out = np.zeros_like(m)
-    for dy in range(3):
-        for dx in range(3): out |= p[dy:dy + h, dx:dx + w]
+    "`m` and every pixel next to it (8-connected): spread a pixel up and down, then the result left and right"
+    v = m.copy(); v[1:] |= m[:-1]; v[:-1] |= m[1:]
+    out = v.copy(); out[:, 1:] |= v[:, :-1]; out[:, :-1] |= v[:, 1:]
     return out
 
 def _edge_of(m:np.ndarray)->np.ndarray: return m & _grow(~np.pad(m, 1))[1:-1, 1:-1]   # ink with a blank neighbour (or the border)
@@ -212,14 +233,14 @@ class _Image:
         if not ink.any(): raise EmptyDrawingError()
         x0, y0, x1, y1 = _box_of(ink > 0, 0, 0); self.origin, self.scale, self._side = (x0, y0), -(-(y1 - y0) // READ_SIDE), (x1 - x0, y1 - y0)
         self.ink = _shrink(ink[y0:y1, x0:x1], self.scale)   # cropped to the ink, at 1/scale of its size
-        self.labels, n = label_blobs(self.ink >= INK * self.ink.max())
-        ys, xs = np.nonzero(self.labels); ls = self.labels[ys, xs]
-        lo, hi = np.full((2, n + 1), 1 << 30), np.zeros((2, n + 1), int)
-        for a, v in ((0, xs), (1, ys)): np.minimum.at(lo[a], ls, v); np.maximum.at(hi[a], ls, v + 1)
-        self.label_of = sorted(np.argsort(-np.bincount(ls, minlength=n + 1)[1:], kind="stable")[:MAX_PARTS] + 1)   # the largest
-        self.boxes = [(int(lo[0, l]), int(lo[1, l]), int(hi[0, l]), int(hi[1, l])) for l in self.label_of]
-        _, starts, stops = _runs(self.labels > 0)
-        self.pen = float(np.median(stops - starts))   # the ink's width: most runs along a row cross a stroke
+        runs = rows, starts, stops, blob = _label_runs(self.ink >= INK * self.ink.max())   # boxes and sizes come from the runs
+        self.labels, n = _paint(self.ink.shape, *runs), int(blob.max()) + 1
+        lo, hi = np.full((2, n), 1 << 30), np.zeros((2, n), int)
+        for a, l, h in ((0, starts, stops), (1, rows, rows + 1)): np.minimum.at(lo[a], blob, l); np.maximum.at(hi[a], blob, h)
+        size = np.bincount(blob, weights=stops - starts, minlength=n)
+        self.label_of = sorted(np.argsort(-size, kind="stable")[:MAX_PARTS] + 1)   # the largest
+        self.boxes = [(int(lo[0, l - 1]), int(lo[1, l - 1]), int(hi[0, l - 1]), int(hi[1, l - 1])) for l in self.label_of]
+        self.pen, self._lut = float(np.median(stops - starts)), np.zeros(n + 1, bool)   # the ink's width: most runs cross a stroke
         self.before, self._edges, self._d = None, {}, {}
 
     def box(self, b)->tuple:
@@ -246,7 +267,8 @@ def _region(self:_Image, box)->tuple:
 
 def _mask(self:_Image, ids, region)->np.ndarray:
     x0, y0, x1, y1 = region
-    return np.isin(self.labels[y0:y1, x0:x1], [self.label_of[i] for i in ids])
+    lut = self._lut.copy(); lut[[self.label_of[i] for i in ids]] = True   # which labels are these parts'
+    return lut[self.labels[y0:y1, x0:x1]]
 _Image._edge, _Image.dist, _Image._region, _Image._mask = _edge, _dist, _region, _mask
 
 # %% ../nbs/05_number.ipynb #n029
@@ -257,26 +279,40 @@ def _image(self:_Image, ids, box, keep=None)->np.ndarray:
     if keep is not None: m &= _grow(keep)
     return mnistify(self.ink[y0:y1, x0:x1] * m)
 
-def _halves(m:np.ndarray, r:tuple, H:float, n:int)->list:
-    "Up to `n` ways to cut ink `m` (lying at `r`) wider than `WIDE`·H into two digit-tall sides: [(pixels, box), (pixels, box)]"
-    cols = np.flatnonzero(m.any(0)); lo, hi = cols[0] + int(EDGE * H) + 1, cols[-1] - int(EDGE * H)
-    if cols[-1] + 1 - cols[0] <= WIDE * H or hi <= lo + 1: return []
-    out = []
-    for p in cut_paths(m, lo, hi, 3 * n):
-        left = np.arange(m.shape[1])[None, :] < p[:, None]
-        sides = [(s, _box_of(s, *r[:2])) for s in (m & left, m & ~left) if s.any()]
-        if len(sides) == 2 and all(b[3] - b[1] >= MAIN * H for _, b in sides): out.append(sides)   # both tall enough for digits
-        if len(out) == n: break
+def _halves(inks:list, H:float, n:int)->list:
+    "For each ink `m` lying at `r` in `inks`, up to `n` ways to cut it into two digit-tall sides: [(pixels, box), (pixels, box)]"
+    jobs = []
+    for j, (m, r) in enumerate(inks):   # only ink wider than `WIDE`·H, cut `EDGE`·H or more inside its ends
+        cols = np.flatnonzero(m.any(0)); lo, hi = cols[0] + int(EDGE * H) + 1, cols[-1] - int(EDGE * H)
+        if cols[-1] + 1 - cols[0] > WIDE * H and hi > lo + 1: jobs.append((j, lo, hi))
+    out = [[] for _ in inks]
+    for (j, _, _), paths in zip(jobs, _cut_many([(inks[j][0], lo, hi) for j, lo, hi in jobs], 3 * n)):
+        (m, r), p = inks[j], np.array(paths)
+        if not len(p): continue
+        ink = np.cumsum(m, 1)                                                 # each row's ink left of each path, and right of it...
+        left = np.where(p > 0, ink[np.arange(len(m)), np.maximum(p - 1, 0)], 0); right = ink[:, -1] - left
+        tall = np.ones(len(p), bool)                                          # ...say how tall each side is, all paths at once
+        for s in (left > 0, right > 0): tall &= s.any(1) & (len(m) - s[:, ::-1].argmax(1) - s.argmax(1) >= MAIN * H)
+        for q in p[tall][:n]:                                                 # both sides tall enough for digits
+            left = np.arange(m.shape[1])[None, :] < q[:, None]
+            out[j].append([(s, _box_of(s, *r[:2])) for s in (m & left, m & ~left)])
     return out
 
-def _cuts(self:_Image, ids, box, H:float)->list:
-    "Ways to cut a wide blob into digits, each a list of (pixels, box) left to right: in two, and a side again if still wide"
-    if box[2] - box[0] <= WIDE * H: return []   # too narrow for two digits: what `_halves` checks first, without the pixels
-    r = self._region(box); out = {}
-    for two in _halves(self._mask(ids, r), r, H, CUTS):
-        for cut in [two] + [two[:k] + sub + two[k + 1:] for k, (px, _) in enumerate(two) for sub in _halves(px, r, H, 1)]:
-            out.setdefault(tuple(b for _, b in cut), cut)   # the same pieces found from either side: asked about once
-    return list(out.values())
+def _cuts(self:_Image, groups, boxes, H:float)->list:
+    "For each group, ways to cut its blob into digits, each a list of (pixels, box) left to right: in two, and a side again if wide"
+    wide = [i for i, b in enumerate(boxes) if b[2] - b[0] > max(WIDE * H, CUT_ASPECT * (b[3] - b[1]))]   # wide enough for two digits
+    regions = [self._region(boxes[i]) for i in wide]
+    twos = _halves([(self._mask(groups[i], r), r) for i, r in zip(wide, regions)], H, CUTS)
+    again = iter(_halves([(px, r) for ts, r in zip(twos, regions) for two in ts for px, _ in two], H, 1))   # each side, once more
+    out = [[] for _ in groups]
+    for i, ts in zip(wide, twos):
+        found = {}
+        for two in ts:
+            subs = [next(again) for _ in two]
+            for cut in [two] + [two[:k] + sub + two[k + 1:] for k, ss in enumerate(subs) for sub in ss]:
+                found.setdefault(tuple(b for _, b in cut), cut)   # the same pieces found from either side: asked about once
+        out[i] = list(found.values())
+    return out
 _Image.image, _Image.cuts = _image, _cuts
 
 # %% ../nbs/05_number.ipynb #n031
@@ -286,6 +322,7 @@ PAIR_WIDE = 0.85    # ...and they are this narrow together (share of H, or of th
 WIDE = 0.7          # a blob wider than this (share of H) may be two touching digits: reading it as one costs...
 WIDE_COST = 1.0     # ...this much log-probability per H of width beyond WIDE (and so does each half of a cut)
 SPLIT_COST = 0.3    # log-probability a cut must gain
+CUT_ASPECT = 0.8    # ...and only a blob wider than this share of its own height is cut (two digits side by side are)
 CUTS = 2            # cuts tried per wide blob
 EDGE = 0.1          # a cut leaves at least this much (share of H) on each side
 
@@ -302,8 +339,7 @@ def _options(d, groups, boxes, H:float)->tuple:
     batch, options = [], [[] for _ in groups]
     def add(i, span, pics, bxs, cost=0.0):
         options[i].append(_Option(i, span, list(range(len(batch), len(batch) + len(pics))), bxs, cost)); batch.extend(pics)
-    for i, (g, b) in enumerate(zip(groups, boxes)):
-        cuts = d.cuts(g, b, H)
+    for i, (g, b, cuts) in enumerate(zip(groups, boxes, d.cuts(groups, boxes, H))):
         add(i, 1, [d.image(g, b)], [b], _wide(b, H) if cuts else 0.0)
         for pieces in cuts:
             add(i, 1, [d.image(g, b, px) for px, _ in pieces], [pb for _, pb in pieces],

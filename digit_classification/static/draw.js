@@ -107,7 +107,8 @@ function clear() { strokes = []; changed(); draw(); send(); }
 $("undo").addEventListener("click", undo);
 $("clear").addEventListener("click", clear);
 $("keep").addEventListener("change", () => { clearTimeout(fade); sheet.classList.remove("done"); });
-document.addEventListener("keydown", e => {
+document.addEventListener("keydown", e => {   // the keys act on the mode shown: number.js has its own in number mode
+  if (document.body.classList.contains("number-mode")) return;
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z") { e.preventDefault(); undo(); }
   else if (e.key === "Escape") clear();
 });
