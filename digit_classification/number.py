@@ -324,9 +324,10 @@ def read_number(drawing,                      # anything `classify` accepts, or 
     d = _Strokes(drawing) if is_strokes(drawing) else _Image(drawing)
     groups, boxes, marks, H = group_parts(d.boxes, d.dist, d.before, d.pen)
     options, batch = _options(d, groups, boxes, H)
-    p = (classifier or load_classifier()).predict_proba(np.stack(batch))
-    path = _best_reading(options, np.log(np.maximum(p.max(1), 1e-12)))
-    digits = [Prediction(int(p[k].argmax()), float(p[k].max()), [float(v) for v in p[k]], batch[k])
+    clf = classifier or load_classifier()
+    p, p_not = clf.predict(np.stack(batch))                                       # p_not: the probability that it is no digit
+    path = _best_reading(options, np.log(np.maximum(p.max(1) * (1 - p_not), 1e-12)))   # a part that is no digit reads badly
+    digits = [Prediction(int(p[k].argmax()), float(p[k].max()), [float(v) for v in p[k]], batch[k], bool(p_not[k] < clf.not_digit_threshold))
               for o in path for k in o.images]
     return Reading("".join(str(q.digit) for q in digits), digits, [_plain(b) for o in path for b in o.boxes],
                    not marks and all(getattr(q, "is_digit", True) for q in digits), [_plain(b) for b in marks])
