@@ -2,7 +2,8 @@
 the same digits on a clean canvas and the old grey-level rule, for the shipped model and v4.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/paper_bench.py [--n 500] [--writers test|all]
-`--writers test` (the default) uses only the 4 pen writers that no weight of v4 or v5 learnt from (split_writers' test).
+`--writers test` (the default) uses the 4 pen writers held out of v4's training (split_writers' test). v5 trained on them
+(26 writers); its honest photo figure is bench/cv.py's (writer-level cross-validation), not this one.
 """
 import argparse, time
 from pathlib import Path

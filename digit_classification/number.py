@@ -385,10 +385,10 @@ def read_number(drawing,                      # anything `classify` accepts, or 
     if not groups: groups, boxes = [list(range(len(d.boxes)))], [functools.reduce(_union, d.boxes)]   # specks only: read whole
     options, batch = _options(d, groups, boxes, H)
     clf = classifier or load_classifier()
-    p, not_digit = clf.predict(np.stack(batch))
-    path = _best_reading(options, np.log(np.maximum(p.max(1), 1e-12)))
+    p, p_not = clf.predict(np.stack(batch))                                       # p_not: the probability that it is no digit
+    path = _best_reading(options, np.log(np.maximum(p.max(1) * (1 - p_not), 1e-12)))   # a part that is no digit reads badly
     digits = [Prediction(int(p[k].argmax()), float(p[k].max()), [float(v) for v in p[k]], batch[k],
-                         bool(not_digit[k] < clf.not_digit_threshold)) for o in path for k in o.images]
+                         bool(p_not[k] < clf.not_digit_threshold)) for o in path for k in o.images]
     return Reading("".join(str(q.digit) for q in digits), digits, [_plain(d.box(b)) for o in path for b in o.boxes],
                    not marks and all(q.is_digit for q in digits), [_plain(d.box(b)) for b in marks])
 

@@ -1,0 +1,126 @@
+"""Writer-level 5-fold cross-validation of the v5 recipe (03_model), the source of the model card's figures.
+
+Each fold: the head is trained on the shared MNIST-only trunk with the renders of 20 writers, its temperature and not-a-digit
+threshold are fitted on 4 more writers (and MNIST's validation digits and the validation not-a-digit set), and the fold's 6
+writers are read only to measure it: the page's strokes, a canvas (brush 2.5-20% of the digit, every other one with no alpha),
+and photos of paper; the not-a-digit test set too. Nothing a fold's test writers drew reaches that fold's model.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/cv.py --trunk TRUNK.weights.h5 [--cache DIR] [--record digit_classification/models/model.json]
+`--record` adds the summary (`cv`) to the shipped model.json, which chapter 3 shows as the model card.
+"""
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+from digit_classification.data import load_pendigits
+from digit_classification.model import (SEED, SPLIT, NOT_DIGIT, NUM_CLASSES, NOT_DIGIT_SEEDS, NOT_DIGIT_SIZES, build_model, trunk,
+    features, build_head, init_head, train_head, fit_temperature, fit_threshold, p_not_digit, softmax, scores, ece, writer_folds,
+    mnist_split, training_renders, eval_renders, not_digit_renders, render, _u8)
+from digit_classification.testing import save_table
+
+N_PHOTOS = 500   # pen digits photographed on paper for the figures (150 ms each to make)
+
+def renders(pen, path:Path)->dict:
+    "Every image the folds need, made once (or read from `path`)"
+    if path.exists(): return dict(np.load(path))
+    r = training_renders(pen, SEED); e = eval_renders(pen); rng = np.random.default_rng(SEED + 2)
+    ph = rng.choice(len(pen), N_PHOTOS, replace=False)
+    n = {k: not_digit_renders(NOT_DIGIT_SIZES[k], NOT_DIGIT_SEEDS[k]) for k in NOT_DIGIT_SEEDS}
+    out = dict(x=r["x"], y=r["y"], writer=r["writer"], kind=r["kind"], e_strokes=e["strokes"], e_canvas=e["canvas"], e_photo_idx=ph,
+               e_photo=np.stack([_u8(render(pen[j].strokes, rng, "photo")) for j in ph]),
+               n_train=n["train"][0], n_val=n["val"][0], n_test=n["test"][0], nk_test=n["test"][1])
+    np.savez(path, **out); return out
+
+def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
+    train_w, val_w, test_w = folds[k]; t0 = time.time()
+    tm, vm, sm = np.isin(R["writer"], list(train_w)), np.isin(pen_w, list(val_w)), np.isin(pen_w, list(test_w))
+    pm = np.isin(pen_w[R["e_photo_idx"]], list(test_w))
+    f = np.concatenate([F["mnist"], F["x"][tm], F["n_train"]]); y = np.concatenate([ym, R["y"][tm], np.full(len(F["n_train"]), NOT_DIGIT)])
+    fv = np.concatenate([F["mnist_val"], F["e_strokes"][vm], F["e_canvas"][vm], F["n_val"]])
+    yv = np.concatenate([ymv, pen_y[vm], pen_y[vm], np.full(len(F["n_val"]), NOT_DIGIT)])
+    head = build_head(f.shape[1:], split); init_head(head, mnist_model, split)
+    fit = train_head(head, f, y, fv, yv, epochs)
+    Z = lambda a: head.predict(a, batch_size=2048, verbose=0)
+    zv = Z(fv); dig = yv < NOT_DIGIT
+    t = fit_temperature(zv[dig], yv[dig]); thr = fit_threshold(p_not_digit(zv[dig], t), p_not_digit(zv[~dig], t))
+    z = dict(strokes=Z(F["e_strokes"][sm]), canvas=Z(F["e_canvas"][sm]), photo=Z(F["e_photo"][pm]))
+    lab = dict(strokes=pen_y[sm], canvas=pen_y[sm], photo=pen_y[R["e_photo_idx"]][pm])
+    pn = p_not_digit(Z(F["n_test"]), t) >= thr
+    r = dict(fold=k, test_writers=sorted(test_w), val_writers=sorted(val_w), temperature=t, threshold=thr, best_epoch=fit["best_epoch"],
+             seconds=round(time.time() - t0), **{p: scores(z[p], lab[p], t, thr) for p in z},
+             photo_clean=float((z["canvas"][np.isin(np.flatnonzero(sm), R["e_photo_idx"][pm])][:, :NUM_CLASSES].argmax(1)
+                                == pen_y[np.flatnonzero(sm)][np.isin(np.flatnonzero(sm), R["e_photo_idx"][pm])]).mean()),
+             not_digit_flagged=float(pn.mean()),
+             not_digit_by_kind={kd: float(pn[R["nk_test"] == kd].mean()) for kd in sorted(set(R["nk_test"].tolist()))},
+             per_writer={int(w): [float((z[p][pen_w[sm] == w][:, :NUM_CLASSES].argmax(1) == lab[p][pen_w[sm] == w]).mean()) for p in ("strokes", "canvas")] for w in test_w})
+    held = {p: (softmax(z[p][:, :NUM_CLASSES] / t), lab[p], np.flatnonzero(sm) if p != "photo" else R["e_photo_idx"][pm]) for p in z}
+    print(k, {p: (round(r[p]["accuracy"], 4), round(r[p]["ece"], 4), round(r[p]["confident_wrong"], 2), round(r[p]["flagged"], 4)) for p in z},
+          "not-digits flagged", round(r["not_digit_flagged"], 4), "T", round(t, 3), "thr", round(thr, 4), "epoch", fit["best_epoch"], r["seconds"], "s", flush=True)
+    return r, held
+
+def reliability(p, y, bins:int=15)->list:
+    "[(bin's mean confidence, accuracy, count)] of the top answers"
+    conf, ok = p.max(1), p.argmax(1) == y; idx = np.minimum((conf * bins).astype(int), bins - 1)
+    return [(round(float(conf[idx == b].mean()), 4), round(float(ok[idx == b].mean()), 4), int((idx == b).sum())) for b in range(bins) if (idx == b).any()]
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trunk", required=True, help="stage 1's weights (model.train_trunk, saved with save_weights)")
+    ap.add_argument("--cache", default="runs/cv", help="folder for the renders and features (made once)")
+    ap.add_argument("--epochs", type=int, default=6); ap.add_argument("--split", type=int, default=SPLIT)
+    ap.add_argument("--folds", default="0,1,2,3,4", help="the folds to run here (none: only make the cache)"); ap.add_argument("--tag", default="cv")
+    ap.add_argument("--record", help="model.json to add the summary to")
+    args = ap.parse_args(); cache = Path(args.cache); cache.mkdir(parents=True, exist_ok=True); t0 = time.time()
+    pen = load_pendigits(); pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
+    R = renders(pen, cache/"renders.npz")
+    mnist_model = build_model(NUM_CLASSES, logits=False); mnist_model.load_weights(args.trunk)
+    (xm, ym), (xmv, ymv) = mnist_split()
+    fpath = cache/f"features{args.split}.npz"
+    if fpath.exists(): F = dict(np.load(fpath))
+    else:
+        tr = trunk(mnist_model, args.split)
+        F = {k: features(tr, R[k]) for k in ("x", "e_strokes", "e_canvas", "e_photo", "n_train", "n_val", "n_test")}
+        F["mnist"], F["mnist_val"] = features(tr, xm), features(tr, xmv); np.savez(fpath, **F)
+    folds = writer_folds(pen_w)
+    for k in [int(k) for k in args.folds.split(",") if k]:   # each fold's results are kept: folds can run in parallel processes
+        r, h = fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, args.epochs, args.split)
+        (cache/f"{args.tag}_fold{k}.json").write_text(json.dumps(r))
+        np.savez(cache/f"{args.tag}_fold{k}.npz", **{f"{p}_{i}": a for p, v in h.items() for i, a in enumerate(v)})
+    done = sorted(cache.glob(f"{args.tag}_fold?.json"))
+    if len(done) < len(folds): return print(f"{len(done)} of {len(folds)} folds done", flush=True)
+    out = [json.loads(f.read_text()) for f in done]
+    for r in out: r["per_writer"] = {int(w): v for w, v in r["per_writer"].items()}
+    held = [(lambda z: {p: tuple(z[f"{p}_{i}"] for i in range(3)) for p in ("strokes", "canvas", "photo")})(np.load(cache/f"{args.tag}_fold{r['fold']}.npz")) for r in out]
+    ms = lambda p, q: (float(np.mean([r[p][q] for r in out])), float(np.std([r[p][q] for r in out])))
+    writers = {w: v for r in out for w, v in r["per_writer"].items()}
+    pool = {p: (np.concatenate([h[p][0] for h in held]), np.concatenate([h[p][1] for h in held]), np.concatenate([h[p][2] for h in held])) for p in ("strokes", "canvas", "photo")}
+    cm = {p: np.bincount(pool[p][1] * 10 + pool[p][0].argmax(1), minlength=100).reshape(10, 10).tolist() for p in ("strokes", "canvas")}
+    mis = [dict(pen=int(i), label=int(y), read=int(q.argmax()), confidence=round(float(q.max()), 3))
+           for q, y, i in zip(*pool["strokes"]) if q.argmax() != y]
+    summary = dict(folds=len(out), writers_per_fold=[len(r["test_writers"]) for r in out], seed=SEED, head_epochs=args.epochs, split=args.split,
+        command="python bench/cv.py --trunk TRUNK " + " ".join(f"--{k} {getattr(args, k)}" for k in ("epochs", "split")),
+        seconds=sum(r["seconds"] for r in out),
+        **{f"{p}_{q}": [round(v, 5) for v in ms(p, q)] for p in ("strokes", "canvas", "photo") for q in ("accuracy", "ece", "confident_wrong", "flagged")},
+        photo_clean=[round(float(np.mean([r["photo_clean"] for r in out])), 5), round(float(np.std([r["photo_clean"] for r in out])), 5)],
+        not_digit_flagged=[round(float(np.mean([r["not_digit_flagged"] for r in out])), 5), round(float(np.std([r["not_digit_flagged"] for r in out])), 5)],
+        not_digit_by_kind={kd: round(float(np.mean([r["not_digit_by_kind"][kd] for r in out])), 4) for kd in out[0]["not_digit_by_kind"]},
+        worst_writer={p: min((v[j], w) for w, v in writers.items())[::-1] for j, p in enumerate(("strokes", "canvas"))},
+        pooled_ece={p: round(ece(q.max(1), q.argmax(1) == y), 5) for p, (q, y, _) in pool.items()},
+        pooled_confident_wrong={p: round(float((q.max(1)[q.argmax(1) != y] >= 0.9).mean()), 4) for p, (q, y, _) in pool.items()},
+        reliability={p: reliability(pool[p][0], pool[p][1]) for p in ("strokes", "canvas")}, confusion=cm, misread=mis,
+        temperatures=[round(r["temperature"], 4) for r in out], thresholds=[round(r["threshold"], 4) for r in out])
+    (cache/f"{args.tag}.json").write_text(json.dumps(dict(summary=summary, folds=out), indent=1))
+    pct = lambda v: f"{100 * v[0]:.2f} ± {100 * v[1]:.2f}%"; num = lambda v: f"{v[0]:.4f} ± {v[1]:.4f}"
+    rows = [("unseen writers, page strokes: accuracy", pct(summary["strokes_accuracy"])), ("unseen writers, canvas images: accuracy", pct(summary["canvas_accuracy"])),
+            ("worst writer (strokes / canvas)", f"{100 * summary['worst_writer']['strokes'][1]:.1f}% / {100 * summary['worst_writer']['canvas'][1]:.1f}%"),
+            ("ECE, 15 bins (strokes / canvas)", f"{num(summary['strokes_ece'])} / {num(summary['canvas_ece'])}"),
+            ("wrong answers with confidence ≥ 0.9 (strokes / canvas)", f"{pct(summary['strokes_confident_wrong'])} / {pct(summary['canvas_confident_wrong'])}"),
+            ("real digits flagged as not a digit (strokes / canvas)", f"{pct(summary['strokes_flagged'])} / {pct(summary['canvas_flagged'])}"),
+            ("not-a-digit test drawings flagged", pct(summary["not_digit_flagged"]) + " (" + ", ".join(f"{k} {100 * v:.1f}%" for k, v in summary["not_digit_by_kind"].items()) + ")"),
+            ("digits on paper photos / the same digits on a canvas", f"{pct(summary['photo_accuracy'])} / {pct(summary['photo_clean'])}"),
+            ("temperature / threshold per fold", f"{summary['temperatures']} / {summary['thresholds']}")]
+    save_table(__file__, f"`{summary['command']}` ({len(out)} folds of {summary['writers_per_fold'][0]} unseen writers, "
+               f"mean ± sd over folds; the folds' heads took {summary['seconds'] // 60} min on 2 shared cores)\n\n| figure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows))
+    if args.record:
+        p = Path(args.record); rec = json.loads(p.read_text()); rec["cv"] = summary; p.write_text(json.dumps(rec, indent=1))
+
+if __name__ == "__main__": main()
