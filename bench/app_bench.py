@@ -13,7 +13,7 @@ servers' blocks: it tells the app's own work from gunicorn's and HTTP's, and how
 import argparse, base64, http.client, io, json, os, re, socket, subprocess, sys, time
 from pathlib import Path
 import numpy as np
-from digit_classification.testing import free_port, page_strokes, rss_mb, save_table
+from digit_classification.testing import free_port, rss_mb, save_table
 
 BIN = Path(sys.executable).parent
 
@@ -88,11 +88,11 @@ def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--n", type=int, default=500); ap.add_argument("--cold", type=int, default=3)
     ap.add_argument("--side", type=int, default=336, help="the page's canvas side in CSS px (336 on a desktop)")
     args = ap.parse_args()
-    from digit_classification.data import load_pendigits
+    from digit_classification.data import load_pendigits, page_strokes
     from digit_classification.mnistify import strokes_to_canvas
     from digit_classification.codec import encode, png_data_url
     pen = load_pendigits()[:args.n]
-    ours = [json.dumps(dict(strokes=page_strokes(d, args.side), width=args.side, height=args.side), separators=(",", ":")).encode() for d in pen]
+    ours = [json.dumps(dict(strokes=page_strokes(d.strokes, args.side), width=args.side, height=args.side), separators=(",", ":")).encode() for d in pen]
     brush = max(6, args.side * 0.045)   # the page's display brush: what toDataURL() would hold
     canvases = {dpr: [strokes_to_canvas([np.asarray(s) * dpr for s in json.loads(b)["strokes"]], args.side * dpr, brush * dpr) for b in ours[:100]] for dpr in (1, 2)}
     old = [json.dumps(dict(imgURL=png_data_url(c))).encode() for c in canvases[1]] * (args.n // 100 + 1)

@@ -13,9 +13,9 @@ Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/feedback_bench.py [--
 import argparse, http.client, json, random, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 import numpy as np
-from digit_classification.data import load_pendigits, parse_idx
+from digit_classification.data import page_strokes, load_pendigits, parse_idx
 from digit_classification.feedback import FeedbackStore, to_bytes
-from digit_classification.testing import free_port, page_strokes, running, running_postgres, save_table, workers_of
+from digit_classification.testing import free_port, running, running_postgres, save_table, workers_of
 
 BIN, SIDE = Path(sys.executable).parent, 280
 
@@ -25,7 +25,7 @@ def serve_cmd(port:int, db, workers:int)->list:
 def bodies(n:int)->list:
     "`n` pen digits as the page sends them (strokes JSON), each with a random label"
     rng = random.Random(0)
-    return [dict(strokes=page_strokes(d, SIDE), width=SIDE, height=SIDE, label=rng.randrange(10)) for d in load_pendigits()[:n]]
+    return [dict(strokes=page_strokes(d.strokes, SIDE), width=SIDE, height=SIDE, label=rng.randrange(10)) for d in load_pendigits()[:n]]
 
 def post(conn, path:str, body:dict)->tuple:
     "(status, JSON answer) of one POST on a keep-alive connection"

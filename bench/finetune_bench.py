@@ -12,14 +12,14 @@ import argparse, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
-from digit_classification.data import load_mnist, load_pendigits
+from digit_classification.data import page_strokes, load_mnist, load_pendigits
 from digit_classification.finetune import EPOCHS, SEED, accuracy, base_model, holdout_mask, reference_sets, tune
 from digit_classification.model import to_tflite
-from digit_classification.testing import page_strokes, save_table
+from digit_classification.testing import save_table
 
 def writer_images(digits, clf):
     "The 28x28 images the server sees for `digits` drawn on the page (280 px canvas), and their labels"
-    return (np.stack([classify([np.asarray(s, float) for s in page_strokes(d, 280)], clf).image for d in digits]),
+    return (np.stack([classify([np.asarray(s, float) for s in page_strokes(d.strokes, 280)], clf).image for d in digits]),
             np.array([d.label for d in digits]))
 
 def main(epochs:int=EPOCHS):

@@ -11,9 +11,9 @@ canvas of the single-digit page, as draw.js sends them. Medians and ratios of on
 import argparse, json, time
 import numpy as np
 from app_bench import BIN, in_process, start, timed_posts
-from digit_classification.data import load_pendigits, split_writers
+from digit_classification.data import page_strokes, load_pendigits, split_writers
 from digit_classification.number import pen_numbers, read_number
-from digit_classification.testing import fit_strokes_to, free_port, page_strokes, save_table
+from digit_classification.testing import fit_strokes_to, free_port, save_table
 
 W, H = 976, 325   # the number canvas on a 1000 px wide desktop window
 
@@ -34,7 +34,7 @@ def main():
     nums = pen_numbers(pen, [w for w, r in role.items() if r == "test"], args.n, (args.digits, args.digits), seed=8)
     strokes = [thinned(fit_strokes_to(n.strokes, W, H)) for n in nums]
     reads = [json.dumps(dict(strokes=s, width=W, height=H), separators=(",", ":")).encode() for s in strokes]
-    digits = [json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+    digits = [json.dumps(dict(strokes=page_strokes(d.strokes, 336), width=336, height=336), separators=(",", ":")).encode()
               for d in pen[:args.n]]
     port = free_port()
     proc, _ = start([str(BIN/"digit-classification"), "serve", "--port", str(port), "--workers", "1"], port, "/api/read", reads[0])

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from app_bench import start, timed_posts
-from digit_classification.testing import page_strokes
 from digit_classification.testing import free_port
 
 def command(port:int, settings:dict)->list:
@@ -29,8 +28,8 @@ def parse(variant:str)->tuple:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument("--n", type=int, default=400)
     ap.add_argument("variants", nargs="*", default=["default", "gthread:worker_class=gthread,threads=4"]); args = ap.parse_args()
-    from digit_classification.data import load_pendigits
-    bodies = [json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+    from digit_classification.data import load_pendigits, page_strokes
+    bodies = [json.dumps(dict(strokes=page_strokes(d.strokes, 336), width=336, height=336), separators=(",", ":")).encode()
               for d in load_pendigits()[:args.n]]
     servers = {}
     try:

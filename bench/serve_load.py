@@ -20,7 +20,7 @@ import numpy as np
 import psutil
 sys.path.insert(0, str(Path(__file__).parent))
 from app_bench import start, timed_posts
-from digit_classification.testing import free_port, page_strokes, save_table
+from digit_classification.testing import free_port, save_table
 
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
@@ -68,9 +68,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=3); ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--n", type=int, default=200); ap.add_argument("--clients", type=int, default=32)
     args = ap.parse_args()
-    from digit_classification.data import load_pendigits
+    from digit_classification.data import load_pendigits, page_strokes
     from digit_classification.app import create_app
-    bodies = [json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+    bodies = [json.dumps(dict(strokes=page_strokes(d.strokes, 336), width=336, height=336), separators=(",", ":")).encode()
               for d in load_pendigits()[:args.n]]
     script = Path(tempfile.mkdtemp())/"post.lua"; script.write_text(lua(bodies))
     local, load0 = create_app(), os.getloadavg()

@@ -18,8 +18,8 @@ Needs: Debian's slowhttptest; `pip install waitress` for the waitress row.
 import argparse, json, os, sys, time
 from pathlib import Path
 import numpy as np
-from digit_classification.data import load_pendigits
-from digit_classification.testing import ATTACKS, free_port, page_strokes, probe, probe_figures, running, save_table, under_attack
+from digit_classification.data import page_strokes, load_pendigits
+from digit_classification.testing import ATTACKS, free_port, probe, probe_figures, running, save_table, under_attack
 
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
@@ -37,7 +37,7 @@ def main():
     ap.add_argument("--flood", type=int, default=10_000); ap.add_argument("--servers", nargs="+", default=list(SERVERS))
     args = ap.parse_args()
     d = load_pendigits()[3]
-    body = json.dumps(dict(strokes=page_strokes(d, 336), width=336, height=336), separators=(",", ":")).encode()
+    body = json.dumps(dict(strokes=page_strokes(d.strokes, 336), width=336, height=336), separators=(",", ":")).encode()
     rows, load0 = [], os.getloadavg()
     for name in args.servers:
         port = free_port()

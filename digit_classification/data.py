@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['DATA_ENV', 'PACKAGE_DIR', 'MODEL_DIR', 'MNIST_FILES', 'MNIST_URLS', 'PENDIGITS_FILE', 'PENDIGITS_MD5',
            'PENDIGITS_URLS', 'DataError', 'cache_dir', 'data_dir', 'unlzw', 'parse_idx', 'check_md5', 'fetch',
-           'load_mnist', 'PenDigit', 'parse_unipen', 'load_pendigits', 'split_writers', 'fit_strokes', 'random_center']
+           'load_mnist', 'PenDigit', 'parse_unipen', 'load_pendigits', 'split_writers', 'fit_strokes', 'page_strokes',
+           'random_center']
 
 # %% ../nbs/00_data.ipynb #c002
 import gzip, hashlib, importlib.resources, os, struct, urllib.request
@@ -205,6 +206,20 @@ def fit_strokes(strokes,               # tablet strokes (y up), e.g. `PenDigit.s
         p = (s - (lo + hi) / 2) * k
         if flip_y: p[:, 1] = -p[:, 1]
         out.append(p + np.array(center) * size)
+    return out
+
+# %% ../nbs/00_data.ipynb #l1p01
+def page_strokes(strokes,             # tablet strokes (y up), e.g. a `PenDigit`'s
+                 side:int,            # the page's canvas side, CSS px
+                 scale:float=0.7      # the drawing's longer side, as a share of the canvas
+                )->list:              # strokes of [x, y] whole-pixel points, y down: the page's JSON
+    "The strokes the drawing page would send for `strokes` drawn on a `side` px canvas"
+    out = []
+    for s in fit_strokes(strokes, side, scale):
+        pts = [np.round(s[0]).astype(int).tolist()]
+        for p in np.round(s[1:]).astype(int).tolist():
+            if abs(p[0] - pts[-1][0]) + abs(p[1] - pts[-1][1]) >= 2: pts.append(p)
+        out.append(pts)
     return out
 
 # %% ../nbs/00_data.ipynb #c047

@@ -10,10 +10,11 @@ __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE',
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
 from pathlib import Path
 import numpy as np
-from .data import load_pendigits, split_writers
+from .data import load_pendigits, page_strokes, split_writers
 from .classify import MODEL_PATH, Classifier
 from .feedback import FeedbackStore
-from .model import KERAS_PATH, SEED, training_data, to_tflite
+from .mnistify import mnistify
+from .model import KERAS_PATH, NOT_DIGIT, NOT_DIGIT_SEEDS, SEED, mnist_split, not_digit_renders, to_tflite
 import keras
 
 # %% ../nbs/10_finetune.ipynb #f8f06
@@ -44,12 +45,19 @@ def holdout_mask(n:int, share:float=HOLDOUT, seed:int=SEED)->np.ndarray:
     held = np.zeros(n, bool); held[np.random.default_rng(seed).permutation(n)[:round(n * share)]] = True
     return held
 
-def reference_sets(seed:int=SEED, data=None)->dict:   # the base model's training seed (its record's `seed`)
-    "The base model's split: `train` (to replay), `mnist_val`, `pen_test` (held-out writers) and `pen_test_writers`"
-    d, n_val = training_data(1, seed=seed, data=data), inspect.signature(training_data).parameters["n_mnist_val"].default
+def reference_sets(seed:int=SEED, data=None,   # the base model's training seed (its record's `seed`)
+                   not_digits:int=2000)->dict:     # not-a-digit drawings in the replay, so that output does not drift
+    """The base model's split: `train` (to replay: MNIST's training digits, its training writers' digits as the page sends them, and
+    not-a-digit drawings), `mnist_val`, `pen_test` (the writers it held out) and `pen_test_writers`"""
+    (xm, ym), (xv, yv) = mnist_split(data, seed=seed)
     pen = load_pendigits(data); role = split_writers([p.writer for p in pen], seed=seed)
-    return dict(train=d["train"], mnist_val=(d["val"][0][:n_val], d["val"][1][:n_val]), pen_test=d["pen_test"],
-                pen_test_writers=np.array([p.writer for p in pen if role[p.writer] == "test"]))
+    page = lambda ds: np.stack([mnistify(page_strokes(d.strokes, 280)) for d in ds])
+    fit, held = [p for p in pen if role[p.writer] != "val"], [p for p in pen if role[p.writer] == "val"]
+    xn = not_digit_renders(not_digits, NOT_DIGIT_SEEDS["train"])[0]
+    train = (np.concatenate([xm / 255, page(fit), xn / 255]).astype(np.float32),
+             np.concatenate([ym, [p.label for p in fit], np.full(len(xn), NOT_DIGIT)]).astype(np.int64))
+    return dict(train=train, mnist_val=(xv.astype(np.float32) / 255, yv), pen_test=(page(held), np.array([p.label for p in held])),
+                pen_test_writers=np.array([p.writer for p in held]))
 
 # %% ../nbs/10_finetune.ipynb #f8f12
 def tune(net:keras.Model, x, y,       # the model; the corrections' images and labels

@@ -5,17 +5,17 @@
 # %% auto #0
 __all__ = ['NUM_CLASSES', 'NOT_DIGIT', 'INPUT_SHAPE', 'SEED', 'STYLES', 'LETTERS', 'NOT_DIGIT_KINDS', 'RENDERS', 'SPLIT',
            'NOT_DIGIT_SEEDS', 'NOT_DIGIT_SIZES', 'KERAS_PATH', 'writer_folds', 'style_variant', 'distort', 'not_digit',
-           'page_like', 'render', 'training_renders', 'not_digit_renders', 'change_stroke_weight', 'augmenter',
-           'train_dataset', 'build_model', 'mnist_split', 'train_trunk', 'trunk', 'features', 'build_head', 'init_head',
-           'train_head', 'softmax', 'fit_temperature', 'p_not_digit', 'fit_threshold', 'ece', 'scores', 'eval_renders',
-           'assemble', 'train', 'to_tflite', 'save_model']
+           'render', 'training_renders', 'not_digit_renders', 'change_stroke_weight', 'augmenter', 'train_dataset',
+           'build_model', 'mnist_split', 'train_trunk', 'trunk', 'features', 'build_head', 'init_head', 'train_head',
+           'softmax', 'fit_temperature', 'p_not_digit', 'fit_threshold', 'ece', 'scores', 'eval_renders', 'assemble',
+           'train', 'to_tflite', 'save_model']
 
 # %% ../nbs/03_model.ipynb #c002
 import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from .data import load_mnist, load_pendigits, fit_strokes, random_center, split_writers, MODEL_DIR
+from .data import load_mnist, load_pendigits, fit_strokes, page_strokes, random_center, split_writers, MODEL_DIR
 from .mnistify import mnistify, strokes_to_canvas, paper_photo, EmptyDrawingError
 
 # %% ../nbs/03_model.ipynb #c003
@@ -155,23 +155,13 @@ def not_digit(kind:str, rng:np.random.Generator)->list:
 # %% ../nbs/03_model.ipynb #m5e1
 RENDERS = ("strokes", "canvas", "inverse", "photo")
 
-def page_like(strokes, side:int=280, scale:float=0.7)->list:
-    "Tablet `strokes` as the page sends them: canvas px, whole numbers, a point kept when 2 px (L1) from the last"
-    out = []
-    for s in fit_strokes(strokes, side, scale):
-        pts = [np.round(s[0])]
-        for p in np.round(s[1:]):
-            if np.abs(p - pts[-1]).sum() >= 2: pts.append(p)
-        out.append(np.array(pts))
-    return out
-
 def render(strokes, rng:np.random.Generator,
            how:str,                 # one of `RENDERS`
            scale=(0.3, 0.9)         # the drawing's longer side, as a share of the canvas (a range)
           )->np.ndarray:            # (28, 28) float32 in [0, 1]
     "The 28×28 image the model sees of tablet `strokes` drawn and sent `how`"
     size = int(rng.integers(150, 600)); s = rng.uniform(*scale)
-    if how == "strokes": return mnistify(page_like(strokes, size, s))
+    if how == "strokes": return mnistify(page_strokes(strokes, size, s))
     if how == "photo": return mnistify(paper_photo(strokes, rng)[0])
     if how not in RENDERS: raise ValueError(f"unknown way {how!r}: expected one of {', '.join(RENDERS)}")
     c = random_center(rng, s)
@@ -360,7 +350,7 @@ def scores(z, y, t:float, threshold:float)->dict:
 def eval_renders(digits, seed:int=SEED+1)->dict:
     "Images of pen `digits` as the figures read them: the page's strokes on a 280 px canvas, and a canvas (every other one with no alpha)"
     rng = np.random.default_rng(seed)
-    return dict(strokes=np.stack([_u8(mnistify(page_like(d.strokes, 280))) for d in digits]),
+    return dict(strokes=np.stack([_u8(mnistify(page_strokes(d.strokes, 280))) for d in digits]),
                 canvas=np.stack([_u8(render(d.strokes, rng, "canvas" if j % 2 else "inverse")) for j, d in enumerate(digits)]))
 
 NOT_DIGIT_SEEDS = dict(train=SEED + 10, val=SEED + 11, test=SEED + 12)   # one seed per not-a-digit set

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['CHROMIUM', 'ROUTES', 'READ_ROUTE', 'ATTACKS', 'CRAFTED_CODES', 'free_port', 'wait_for_port', 'running',
            'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw', 'running_postgres', 'random_canvas',
-           'api_forms', 'save_table', 'status_mb', 'workers_of', 'rss_mb', 'page_strokes', 'problem', 'Tally',
-           'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz', 'feedback_strategies', 'read_strategies',
-           'hostile_reads', 'png_header', 'crafted', 'schemathesis_fuzz', 'soak_mix', 'soak', 'attack', 'probe',
-           'probe_figures', 'open_connections', 'under_attack', 'CodecTally', 'bitmap', 'decoder_inputs',
-           'fuzz_decoders', 'run_crafted_codes', 'old_grey_ink']
+           'api_forms', 'save_table', 'status_mb', 'workers_of', 'rss_mb', 'problem', 'Tally', 'data_url', 'fuzz_seeds',
+           'api_strategies', 'fuzz', 'feedback_strategies', 'read_strategies', 'hostile_reads', 'png_header', 'crafted',
+           'schemathesis_fuzz', 'soak_mix', 'soak', 'attack', 'probe', 'probe_figures', 'open_connections',
+           'under_attack', 'CodecTally', 'bitmap', 'decoder_inputs', 'fuzz_decoders', 'run_crafted_codes',
+           'old_grey_ink']
 
 # %% ../nbs/13_testing.ipynb #277e1638
 import base64, contextlib, functools, http.client, io, json, os, random, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time, zlib
@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 from PIL import Image
-from .data import load_pendigits, fit_strokes, random_center
+from .data import load_pendigits, fit_strokes, page_strokes, random_center
 from .mnistify import strokes_to_canvas
 from .codec import encode, encode_legacy, png_data_url
 from .codec import png_chunk
@@ -168,18 +168,6 @@ def workers_of(pid:int)->list:
 def rss_mb(pid:int)->float:
     "Resident memory of a process and all its descendants, in MB"
     return status_mb(pid) + sum(rss_mb(k) for k in workers_of(pid))
-
-# %% ../nbs/13_testing.ipynb #u004
-def page_strokes(d,               # a `PenDigit`
-                 side:int)->list: # the page's canvas side, CSS px
-    "The strokes the page would send for pen digit `d`: whole CSS px, a point kept when 2 px (L1) from the last"
-    out = []
-    for s in fit_strokes(d.strokes, side):
-        pts = [np.round(s[0]).astype(int).tolist()]
-        for p in np.round(s[1:]).astype(int).tolist():
-            if abs(p[0] - pts[-1][0]) + abs(p[1] - pts[-1][1]) >= 2: pts.append(p)
-        out.append(pts)
-    return out
 
 # %% ../nbs/13_testing.ipynb #u007
 ROUTES = ("/api/classify", "/classify", "/guess")
@@ -383,7 +371,7 @@ def soak_mix(n_digits:int=60)->list:
     from digit_classification.inputs import MAX_BODY
     side, out, J, F = 280, [], "application/json", "application/x-www-form-urlencoded"
     for d in load_pendigits()[:n_digits]:
-        strokes = page_strokes(d, side); canvas = strokes_to_canvas(strokes, side)
+        strokes = page_strokes(d.strokes, side); canvas = strokes_to_canvas(strokes, side)
         white = canvas.copy(); white[..., :3] = 255
         for name, path, body, ctype in [
                 ("strokes", "/api/classify", json.dumps(dict(strokes=strokes, width=side, height=side)), J),
