@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['CHROMIUM', 'ROUTES', 'READ_ROUTE', 'ATTACKS', 'CRAFTED_CODES', 'free_port', 'wait_for_port', 'running',
-           'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw', 'running_postgres', 'random_canvas',
-           'api_forms', 'save_table', 'status_mb', 'workers_of', 'rss_mb', 'page_strokes', 'problem', 'Tally',
-           'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz', 'feedback_strategies', 'read_strategies',
+           'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw', 'app_in_browser', 'running_postgres',
+           'random_canvas', 'api_forms', 'save_table', 'status_mb', 'workers_of', 'rss_mb', 'page_strokes', 'problem',
+           'Tally', 'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz', 'feedback_strategies', 'read_strategies',
            'hostile_reads', 'png_header', 'crafted', 'schemathesis_fuzz', 'soak_mix', 'soak', 'attack', 'probe',
            'probe_figures', 'open_connections', 'under_attack', 'CodecTally', 'bitmap', 'decoder_inputs',
            'fuzz_decoders', 'run_crafted_codes', 'old_grey_ink']
@@ -99,6 +99,19 @@ def touch_draw(page,                       # a Playwright page in a context with
         for i, (x, y) in enumerate(s):
             cdp.send("Input.dispatchTouchEvent", {"type": "touchStart" if i == 0 else "touchMove", "touchPoints": [{"x": box["x"] + x, "y": box["y"] + y}]})
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+# %% ../nbs/13_testing.ipynb #h8c03
+@contextlib.contextmanager
+def app_in_browser(*args,          # more `serve` arguments, e.g. "--feedback-db", path
+                   bin_dir=None,   # the folder of the `digit-classification` to run (default: this Python's)
+                   **popen):       # more `subprocess.Popen` arguments for the server, e.g. `stdout`
+    "`digit-classification serve` on a free port, and Chromium: yields (URL, server process, browser); both stopped on exit"
+    from playwright.sync_api import sync_playwright
+    port, exe = free_port(), Path(bin_dir or Path(sys.executable).parent)/"digit-classification"
+    with running([str(exe), "serve", "--port", str(port), *map(str, args)], port, **popen) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(**CHROMIUM)
+        try: yield f"http://127.0.0.1:{port}", server, browser
+        finally: browser.close()
 
 # %% ../nbs/13_testing.ipynb #pg000002
 def _pg_bin()->Path:
