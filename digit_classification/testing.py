@@ -429,19 +429,22 @@ def _answer(status:int, body:bytes):
     j = json.loads(body); j.pop("mnist", None); return status, j
 
 def _soak_client(port:int, requests:list, stop:float, seed:int, out:list):
-    "One client: random requests from the mix until `stop`; appends (t, name, latency, outcome) per request"
-    rng, conn = random.Random(seed), None
+    "One client: random requests from the mix until `stop`; appends (t, name, latency, outcome, link) per request"
+    rng, conn, link = random.Random(seed), None, None   # link: (local port, time it began to connect) of `conn`, the connection in use
     while time.perf_counter() < stop:
         name, path, body, ctype, status, expected = rng.choice(requests)
         t0 = time.perf_counter()
         try:
-            conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if conn is None or conn.sock is None:   # none yet, or http.client closed it after the last answer
+                link, began = None, time.perf_counter()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30); conn.connect(); link = (conn.sock.getsockname()[1], began)
             conn.request("POST", path, body, {"Content-Type": ctype}); r = conn.getresponse(); got = r.read()
             outcome = "ok" if _answer(r.status, got) == _answer(status, expected) else ("5xx" if r.status >= 500 else "wrong")
             if outcome == "wrong": print(f"wrong answer to {name}: {r.status} {got[:120]!r}, expected {status} {expected[:120]!r}", file=sys.stderr)
             if r.status in (408, 413) or r.getheader("Connection") == "close": conn.close(); conn = None   # the server may close after these
         except (OSError, http.client.HTTPException): outcome, conn = "conn error", None
-        out.append((t0, name, time.perf_counter() - t0, outcome))
+        out.append((t0, name, time.perf_counter() - t0, outcome, link))
+
 
 # %% ../nbs/13_testing.ipynb #u023
 def soak(clients:int=32, seconds:float=60, workers:int=2, kill_worker_at=None, requests=None)->dict:
@@ -458,22 +461,26 @@ def soak(clients:int=32, seconds:float=60, workers:int=2, kill_worker_at=None, r
         while time.perf_counter() < stop:
             time.sleep(1); rss.append((time.perf_counter() - t0, rss_mb(server.pid)))
             if kill_worker_at is not None and not killed and time.perf_counter() - t0 >= kill_worker_at:
-                victim = workers_of(server.pid)[0]
-                held = sum(c.status == "ESTABLISHED" for c in psutil.Process(victim).net_connections("tcp"))   # its clients' connections
-                os.kill(victim, signal.SIGKILL); killed.append((time.perf_counter(), victim, held))
+                victim = max(workers_of(server.pid), key=lambda w: len(psutil.Process(w).net_connections("tcp")))   # the busier
+                os.kill(victim, signal.SIGSTOP)   # frozen, it accepts no more connections while they are listed
+                held = {c.raddr.port for c in psutil.Process(victim).net_connections("tcp") if c.raddr and c.raddr.port != port}
+                killed.append((time.perf_counter(), victim, held)); os.kill(victim, signal.SIGKILL)
         for t in threads_: t.join()
         workers_after = len(workers_of(server.pid))
     exit_code, log = server.returncode, server.stderr.read().decode()
     lat = np.array([r[2] for r in results if r[3] == "ok" and r[1] in ("strokes", "drawing", "image", "legacy")]) * 1e3
     warm = [m for t, m in rss if t >= seconds * 0.2]
     outcomes = {k: sum(r[3] == k for r in results) for k in ("ok", "wrong", "5xx", "conn error")}
+    t_kill, held = (killed[0][0], killed[0][2]) if killed else (None, set())
+    def on_killed(link): return link is not None and link[0] in held and link[1] < t_kill   # one the killed worker held (begun before)
+    failed = [r for r in results if r[3] != "ok"]
     return dict(requests=len(results), **outcomes, bad_requests=sum(r[1] not in ("strokes", "drawing", "image", "legacy", "/classify", "/guess") for r in results),
                 per_second=len(results) / seconds, p50_ms=float(np.percentile(lat, 50)), p99_ms=float(np.percentile(lat, 99)),
                 rss_start_mb=warm[0] if warm else None, rss_mid_mb=warm[len(warm) // 2] if warm else None,
                 rss_end_mb=warm[-1] if warm else None, rss_max_mb=max(m for _, m in rss),
-                killed_worker=bool(killed), killed_worker_connections=killed[0][2] if killed else 0, workers_after=workers_after, exit_code=exit_code,
-                failed_at_kill=sum(r[3] != "ok" for r in results if killed and 0 <= r[0] + r[2] - killed[0][0] < 2),
-                failed_later=sum(r[3] != "ok" for r in results if killed and r[0] + r[2] - killed[0][0] >= 2),
+                killed_worker=bool(killed), killed_worker_connections=len(held), workers_after=workers_after, exit_code=exit_code,
+                failed_on_killed=sum(on_killed(r[4]) for r in failed),                                  # at most one per connection
+                failed_elsewhere=sum(not on_killed(r[4]) for r in failed),                              # any other failure
                 tracebacks=log.count("Traceback"))
 
 # %% ../nbs/13_testing.ipynb #s7t02
