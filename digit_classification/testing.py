@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CHROMIUM', 'CANVAS_READY', 'PREDICTION', 'ROUTES', 'READ_ROUTE', 'ATTACKS', 'CRAFTED_CODES', 'free_port',
-           'wait_for_port', 'running', 'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw',
+           'wait_for_port', 'stop', 'running', 'running_dashboard', 'mouse_draw', 'fit_strokes_to', 'touch_draw',
            'app_in_browser', 'running_postgres', 'random_canvas', 'api_forms', 'save_table', 'status_mb', 'workers_of',
            'rss_mb', 'page_strokes', 'problem', 'Tally', 'data_url', 'fuzz_seeds', 'api_strategies', 'fuzz',
            'feedback_strategies', 'read_strategies', 'hostile_reads', 'png_header', 'crafted', 'schemathesis_fuzz',
@@ -41,6 +41,12 @@ def wait_for_port(port:int,                 # the port the process should open
     raise TimeoutError(f"nothing opened port {port} within {timeout} s")
 
 # %% ../nbs/13_testing.ipynb #c940dbed
+def stop(proc:subprocess.Popen, timeout:float=10):   # the process, and the seconds it has to exit after SIGTERM
+    "Stop `proc`: SIGTERM, then SIGKILL if it has not exited within `timeout` seconds"
+    proc.terminate()
+    try: proc.wait(timeout)
+    except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+
 @contextlib.contextmanager
 def running(cmd:list,                # the command line; it must listen on `port`
             port:int,                # the port it opens
@@ -52,10 +58,7 @@ def running(cmd:list,                # the command line; it must listen on `port
     try:
         wait_for_port(port, proc, timeout)
         yield proc
-    finally:
-        proc.terminate()
-        try: proc.wait(10)
-        except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+    finally: stop(proc)
 
 # %% ../nbs/13_testing.ipynb #49bec8cf
 @contextlib.contextmanager
