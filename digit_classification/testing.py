@@ -490,7 +490,7 @@ def soak(clients:int=32, seconds:float=60, workers:int=2, kill_worker_at=None, r
 ATTACKS = {  # slowhttptest's arguments for each attack, and the path it asks for
     "slow headers": (["-H", "-i", "1"], "/api/classify"),
     "slow body": (["-B", "-i", "1", "-s", "500000"], "/api/classify"),
-    "slow read": (["-X", "-n", "1", "-w", "1", "-y", "32", "-z", "32"], "/static/draw.js")}   # the largest answer, 32 B/s
+    "slow read": (["-X", "-n", "1", "-w", "1", "-y", "32", "-z", "32"], "/static/pad.js")}   # the largest answer, 32 B/s
 
 def _more_files():
     "In a child process: the soft limit on open files raised to the hard limit"
@@ -508,10 +508,7 @@ def attack(port:int,             # the server's port on 127.0.0.1
     cmd = ["slowhttptest", *args, "-c", str(connections), "-r", str(rate), "-l", str(seconds), "-u", f"http://127.0.0.1:{port}{path}"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_more_files)
     try: yield proc
-    finally:
-        proc.terminate()
-        try: proc.wait(10)
-        except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+    finally: stop(proc)
 
 # %% ../nbs/13_testing.ipynb #s7t03
 def _probe_once(port:int, body:bytes, timeout:float)->tuple:
