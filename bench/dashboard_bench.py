@@ -16,10 +16,9 @@ This machine is shared and noisy: read medians, and the ratio of the two dashboa
 import argparse, os, statistics, subprocess, sys, time
 import numpy as np
 from digit_classification.dashboard import DrawingDashboard, voila_command
-from digit_classification.testing import CHROMIUM, free_port, wait_for_port, mouse_draw, running, save_table
+from digit_classification.testing import CANVAS_READY, CHROMIUM, PREDICTION, free_port, wait_for_port, mouse_draw, running, save_table
 from digit_classification.data import load_pendigits, fit_strokes
 
-CANVAS_READY = "() => { const c = document.querySelector('canvas.dc-canvas'); return c && c.getContext('2d').getImageData(2, 2, 1, 1).data[3] == 255 }"
 PANELS = [".dc-layers img", ".dc-why img", ".dc-neighbours img"]
 WATCH = """(sel) => { window.__up = null; window.__shown = null; window.__panels = null; window.__old = new Set();
   document.querySelector('canvas.dc-canvas').addEventListener('mouseup', () => { window.__up = performance.now();
@@ -33,7 +32,6 @@ WATCH = """(sel) => { window.__up = null; window.__shown = null; window.__panels
     await Promise.all(imgs.flat().map(i => i.decode().catch(() => null)));             // and ready to paint
     if (window.__up === up && window.__panels === null) window.__panels = performance.now(); })
     .observe(document.querySelector('.dc-explain'), {subtree: true, childList: true}); }"""
-PREDICTION = "document.querySelector('.dc-prediction').innerText.trim()"
 
 def stock_voila_command(port:int)->list:
     "Voila serving the same notebook as `launch`, but with jupyter_server's own kernel websocket (Nagle's algorithm on)"

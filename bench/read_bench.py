@@ -6,7 +6,7 @@ client), the two routes taking turns in blocks of 50 so both meet the same momen
 time the same requests as WSGI calls of the app, and `read_number` itself on the same strokes, in blocks between them.
 Numbers: chapter 5's recipe, by the writers the model never trained on, fitted to the page's wide canvas (976×325 CSS px on a
 desktop) in whole px, a point kept when 2 px (L1) from the last, as number.js sends them. Digits: pen digits on the 336 px
-canvas of the single-digit page, as draw.js sends them. Medians and ratios of one run.
+canvas of the single-digit page, as the page (pad.js) sends them. Medians and ratios of one run.
 """
 import argparse, json, time
 import numpy as np
