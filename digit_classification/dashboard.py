@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['FRAME', 'BAR_PX', 'UNSURE', 'NOT_A_DIGIT', 'EXPLAIN_ZOOM', 'PREVIEW_SCALE', 'STEP_PX', 'NUMBER_SIZE', 'NUMBER_BRUSH',
            'DIGIT_PX', 'DASHBOARD_NB', 'JUPYTER_DIR', 'ink_png', 'framed_png', 'probability_bars', 'guesses_html',
-           'picture_html', 'explanation_html', 'mnist_available', 'DrawingDashboard', 'NumberPad', 'Dashboard',
-           'voila_args', 'launch', 'voila_command']
+           'picture_html', 'explanation_html', 'mnist_available', 'DrawingDashboard', 'pen_events', 'NumberPad',
+           'Dashboard', 'voila_args', 'launch', 'voila_command']
 
 # %% ../nbs/09_dashboard.ipynb #c002
 import base64, html, importlib.resources, io, os, sys
@@ -221,14 +221,18 @@ def show_explanation(self:DrawingDashboard, p=None):   # the `Prediction` of the
     self.explanation.value = explanation_html(self.last_explanation)
 
 # %% ../nbs/09_dashboard.ipynb #c026
+def pen_events(canvas:Canvas, down, move, up):
+    "Send `canvas`'s mouse and touch events to `down(x, y)`, `move(x, y)` and `up()`: one pen, whatever draws"
+    canvas.on_mouse_down(down); canvas.on_mouse_move(move)
+    canvas.on_mouse_up(lambda *_: up()); canvas.on_mouse_out(lambda *_: up())
+    canvas.on_touch_start(lambda ts: ts and down(*ts[0])); canvas.on_touch_move(lambda ts: ts and move(*ts[0]))
+    canvas.on_touch_end(lambda _: up()); canvas.on_touch_cancel(lambda _: up())
+
 @patch
 def _connect(self:DrawingDashboard):
     c = self.canvas
     c.on_client_ready(lambda: self._init_canvas())
-    c.on_mouse_down(lambda x, y: self._down(x, y)); c.on_mouse_move(lambda x, y: self._move(x, y))
-    c.on_mouse_up(lambda *_: self._up()); c.on_mouse_out(lambda *_: self._up())
-    c.on_touch_start(lambda ts: ts and self._down(*ts[0])); c.on_touch_move(lambda ts: ts and self._move(*ts[0]))
-    c.on_touch_end(lambda _: self._up()); c.on_touch_cancel(lambda _: self._up())
+    pen_events(c, lambda x, y: self._down(x, y), lambda x, y: self._move(x, y), lambda: self._up())
     self.clear_button.on_click(lambda _: self.clear()); self.undo_button.on_click(lambda _: self.undo())
     self.mnist_button.on_click(lambda _: self.try_mnist())
     ok = mnist_available()
@@ -385,10 +389,7 @@ def _repr_mimebundle_(self:NumberPad, **kw): return self.widget._repr_mimebundle
 def _connect(self:NumberPad):
     c = self.canvas
     c.on_client_ready(lambda: self._redraw())
-    c.on_mouse_down(lambda x, y: self._down(x, y)); c.on_mouse_move(lambda x, y: self._move(x, y))
-    c.on_mouse_up(lambda *_: self._up()); c.on_mouse_out(lambda *_: self._up())
-    c.on_touch_start(lambda ts: ts and self._down(*ts[0])); c.on_touch_move(lambda ts: ts and self._move(*ts[0]))
-    c.on_touch_end(lambda _: self._up()); c.on_touch_cancel(lambda _: self._up())
+    pen_events(c, lambda x, y: self._down(x, y), lambda x, y: self._move(x, y), lambda: self._up())
     self.clear_button.on_click(lambda _: self.clear()); self.undo_button.on_click(lambda _: self.undo())
 
 @patch
