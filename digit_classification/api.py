@@ -40,18 +40,14 @@ def classify_view():
 from .inputs import READERS
 from .number import read_number
 
-def _drawing_of(readers:dict):
-    "The one drawing in the request's JSON object, read by `readers` (`read_drawing`'s errors)"
-    body, field = read_drawing()
-    return readers[field](body)
-
 def _digit_json(p, box)->dict:
     return dict(_prediction_json(p), box=[v if isinstance(v, int) else round(v, 1) for v in box])
 
 @api.post("/api/read")
 def read_view():
     "The number in the drawing of a JSON body: its digits left to right, each with its box and the 28×28 the model saw"
-    r = read_number(_drawing_of(READERS), current_app.extensions["classifier"])
+    body, field = read_drawing()
+    r = read_number(READERS[field](body), current_app.extensions["classifier"])
     return jsonify(number=r.text, is_number=r.is_number, digits=[_digit_json(p, b) for p, b in zip(r.digits, r.boxes)])
 
 # %% ../nbs/08c_api.ipynb #c026

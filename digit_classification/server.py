@@ -11,7 +11,7 @@ from importlib import metadata
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.ggevent import GeventWorker
-from .classify import MODEL_PATH, Classifier, load_classifier
+from .classify import MODEL_PATH, Classifier
 from .app import create_app
 
 # %% ../nbs/08d_server.ipynb #c052
