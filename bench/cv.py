@@ -1,7 +1,7 @@
 """Writer-level 5-fold cross-validation of the v5 recipe (03_model), the source of the model card's figures.
 
 Each fold: the head is trained on the shared MNIST-only trunk with the renders of 20 writers, its temperature and not-a-digit
-threshold are fitted on 4 more writers (and MNIST's validation digits and the validation not-a-digit set), and the fold's 6
+threshold are fitted (`model.calibrate`) on 4 more writers (and MNIST's validation digits and the validation not-a-digit set), and the fold's 6
 writers are read only to measure it: the page's strokes, a canvas (brush 2.5-20% of the digit, every other one with no alpha),
 and photos of paper; the not-a-digit test set too. Nothing a fold's test writers drew reaches that fold's model.
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from digit_classification.data import load_pendigits
 from digit_classification.model import (SEED, SPLIT, NOT_DIGIT, NUM_CLASSES, NOT_DIGIT_SEEDS, NOT_DIGIT_SIZES, build_model, trunk,
-    features, build_head, init_head, train_head, fit_temperature, fit_threshold, p_not_digit, softmax, scores, ece, writer_folds,
+    features, build_head, init_head, train_head, calibrate, p_not_digit, softmax, scores, ece, writer_folds,
     mnist_split, training_renders, eval_renders, not_digit_renders, render, _u8)
 from digit_classification.testing import save_table
 
@@ -40,8 +40,7 @@ def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
     head = build_head(f.shape[1:], split); init_head(head, mnist_model, split)
     fit = train_head(head, f, y, fv, yv, epochs)
     Z = lambda a: head.predict(a, batch_size=2048, verbose=0)
-    zv = Z(fv); dig = yv < NOT_DIGIT
-    t = fit_temperature(zv[dig], yv[dig]); thr = fit_threshold(p_not_digit(zv[dig], t), p_not_digit(zv[~dig], t))
+    t, thr = calibrate(Z(fv), yv)
     z = dict(strokes=Z(F["e_strokes"][sm]), canvas=Z(F["e_canvas"][sm]), photo=Z(F["e_photo"][pm]))
     lab = dict(strokes=pen_y[sm], canvas=pen_y[sm], photo=pen_y[R["e_photo_idx"]][pm])
     pn = p_not_digit(Z(F["n_test"]), t) >= thr
