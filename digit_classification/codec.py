@@ -383,46 +383,66 @@ def _leb128_at(raw:bytes, p:int)->tuple:
     raise CodecError(f"invalid code: the count at byte {p} is longer than 4 bytes")
 
 # %% ../nbs/02_codec.ipynb #v2n
-def _flip(out:np.ndarray, pos:np.ndarray):
-    "Flip the flat bitmap `out` as a colour that is non-ink at first and changes at each of the sorted indices `pos` (0..len(out))"
-    a, end = int(pos[0]), len(out) if len(pos) % 2 else int(pos[-1])   # after an even number of changes: non-ink again
-    if end - a <= _SPAN: out[a:end] ^= _from_toggles(pos - a, end - a); return
-    for a in range(a, end, _SPAN):
-        b = min(a + _SPAN, end); i, j = np.searchsorted(pos, [a, b])
-        out[a:b] ^= _from_toggles(pos[i:j] - a, b - a) ^ bool(i % 2)
+def _painted(pos:np.ndarray, n:int)->np.ndarray:
+    "`_from_toggles(pos, n)` made at most `_SPAN` pixels at a time"
+    if n <= _SPAN: return _from_toggles(pos, n)
+    out = np.empty(n, bool)
+    for a in range(0, n, _SPAN):
+        b = min(a + _SPAN, n); i, j = np.searchsorted(pos, np.array([a, b], pos.dtype))   # pos's own type: no copy
+        out[a:b] = _from_toggles(pos[i:j] - a, b - a) ^ bool(i % 2)
+    return out
 
 # %% ../nbs/02_codec.ipynb #v2q
-_BATCH = 1 << 13   # points of chains decoded and painted at a time (about)
+_BATCH = 1 << 13   # chains, and points of chains, decoded at a time (about)
 
-def _decode_v2(raw:bytes, w:int, h:int)->np.ndarray:
-    "The H×W bool ink mask of the bytes `raw` of a version 2 code whose header declares `w`×`h`"
+def _table(raw:bytes, p:int, k:int, k0:int, k1:int)->tuple:
+    "First rows, first columns and numbers of points of chains `k0`..`k1` of the table of `k` chains at byte `p` of `raw`"
+    a, b = 3 * k0, 3 * k1
+    high = _HIGH[np.frombuffer(raw, np.uint8, (b + 1) // 2 - a // 2, p + 3 * k + a // 2)].ravel()[a % 2:a % 2 + b - a]
+    y0, x0, n = (np.frombuffer(raw, np.uint8, b - a, p + a) + high).reshape(-1, 3).T
+    return y0, x0, n + 1
+
+def _counts(raw:bytes, w:int, h:int)->tuple:
+    "Chains, escaped steps, points, where the table and the steps begin, and the table if it is one batch; the lengths checked"
     k, p = _leb128_at(raw, 4); e, p = _leb128_at(raw, p)
-    m = 3 * k; q = p + m + (m + 1) // 2                                          # the table's numbers; the end of the table
+    if k > h * (w + 1): raise CodecError(f"invalid code: {k:,} chains, more than a {w}×{h} canvas has changes")
+    q, total, table = p + 3 * k + (3 * k + 1) // 2, 0, None                    # where the steps begin; the points; the table
     if q > len(raw): raise CodecError(f"truncated code: {len(raw)} bytes cannot hold a table of {k:,} chains")
-    if m % 2 and raw[q - 1] & 15: raise CodecError("invalid code: stray bits after the chain table")
-    y0, x0, n = (np.frombuffer(raw, np.uint8, m, p) + _HIGH[np.frombuffer(raw, np.uint8, (m + 1) // 2, p + m)].ravel()[:m]).reshape(k, 3).T
-    n = n + 1; ends = np.cumsum(n); total = int(ends[-1]) if k else 0          # points of each chain; their ends; all
+    if k % 2 and raw[q - 1] & 15: raise CodecError("invalid code: stray bits after the chain table")
+    for k0 in range(0, k, _BATCH):
+        table = _table(raw, p, k, k0, min(k, k0 + _BATCH)); y0, _, n = table; total += int(n.sum())
+        if (y0 + n > h).any(): raise CodecError(f"invalid code: chain {k0 + np.argmax(y0 + n > h)} runs past the last row, {h - 1}")
     if (size := q + (total + 3) // 4 + (e + 1) // 2) != len(raw):
         raise CodecError(f"truncated code: {len(raw)} bytes, its counts say {size}" if size > len(raw) else f"trailing data after the last chain: {len(raw) - size} bytes")
-    if k and (y0 + n > h).any(): raise CodecError(f"invalid code: chain {np.argmax(y0 + n > h)} runs past the last row, {h - 1}")
-    qe = q + (total + 3) // 4                                                  # where the escaped steps begin
-    if total % 4 and raw[qe - 1] & 255 >> 2 * (total % 4): raise CodecError("invalid code: stray bits after the last step")
-    out, k0, e0 = np.zeros(h * w, bool), 0, 0                                  # the bitmap; the next chain and escaped step
-    while k0 < k:
-        s0 = int(ends[k0] - n[k0]); k1 = k if total - s0 <= _BATCH else max(int(np.searchsorted(ends, s0 + _BATCH, "right")), k0 + 1)
-        s1, first = int(ends[k1 - 1]), ends[k0:k1] - n[k0:k1] - s0             # points s0..s1; the chains' first ones among them
+    if total > h * (w + 1): raise CodecError(f"invalid code: {total:,} points, more than a {w}×{h} canvas has changes")
+    if total % 4 and raw[q + (total + 3) // 4 - 1] & 255 >> 2 * (total % 4): raise CodecError("invalid code: stray bits after the last step")
+    if e % 2 and raw[-1] & 15: raise CodecError("invalid code: stray bits after the last escaped step")
+    return k, e, total, p, q, (table if k <= _BATCH else None)
+
+# %% ../nbs/02_codec.ipynb #v2q2
+def _decode_v2(raw:bytes, w:int, h:int)->np.ndarray:
+    "The H×W bool ink mask of the bytes `raw` of a version 2 code whose header declares `w`×`h`"
+    k, e, total, p, q, table = _counts(raw, w, h)
+    keys, qe, k0, s0, e0 = np.empty(total, np.int32), q + (total + 3) // 4, 0, 0, 0   # each point's row × (W+1) + column; …
+    while k0 < k:                                                              # … where escapes begin; next chain, point, escape
+        y0, x0, n = [a[k0:] for a in table] if table else _table(raw, p, k, k0, min(k, k0 + _BATCH))
+        ends = np.cumsum(n); b = len(n) if total - s0 <= _BATCH else max(int(np.searchsorted(ends, _BATCH, "right")), 1)   # chains k0..k0+b
+        y0, x0, n, ends = y0[:b], x0[:b], n[:b], ends[:b]
+        s1, first = s0 + int(ends[-1]), ends - n                               # its points s0..s1; each chain's first among them
         codes = _CRUMBS[np.frombuffer(raw, np.uint8, (s1 + 3) // 4 - s0 // 4, q + s0 // 4)].ravel()[s0 % 4:s0 % 4 + s1 - s0]
         if codes[first].any(): raise CodecError("invalid code: the first point of a chain is coded as a step")
         steps = _STEP[codes]; esc = np.flatnonzero(codes == 3); e1 = e0 + len(esc)
         if e1 > e: raise CodecError(f"invalid code: more escaped steps than the {e} it declares")
         if len(esc): steps[esc] = _ESCAPED[_NIBBLES[np.frombuffer(raw, np.uint8, (e1 + 1) // 2 - e0 // 2, qe + e0 // 2)].ravel()[e0 % 2:e0 % 2 + len(esc)]]
-        c = np.cumsum(steps); x = c + np.repeat(x0[k0:k1] - c[first], n[k0:k1])
+        c = np.cumsum(steps); x = c + np.repeat(x0 - c[first], n)
         if x.view(np.uint64).max() > w: raise CodecError(f"invalid code: a chain leaves the canvas at column {x[np.argmax(x.view(np.uint64))]}, outside 0..{w}")
-        pos = (np.repeat(y0[k0:k1] - first, n[k0:k1]) + np.arange(s1 - s0)) * w + x
-        pos.sort(); _flip(out, pos); k0, e0 = k1, e1
+        keys[s0:s1] = (np.repeat(y0 - first, n) + np.arange(s1 - s0)) * (w + 1) + x; k0, s0, e0 = k0 + b, s1, e1
     if e0 != e: raise CodecError(f"invalid code: it declares {e} escaped steps and has {e0}")
-    if e % 2 and raw[-1] & 15: raise CodecError("invalid code: stray bits after the last escaped step")
-    return out.reshape(h, w)
+    keys.sort()
+    if (keys[1:] == keys[:-1]).any():
+        y, x = divmod(int(keys[np.argmax(keys[1:] == keys[:-1])]), w + 1); raise CodecError(f"invalid code: two chains meet at row {y}, column {x}")
+    keys -= keys // (w + 1)                                                    # flat indices: row × W + column
+    return _painted(keys, h * w).reshape(h, w)
 
 # %% ../nbs/02_codec.ipynb #c074b
 def peek_size(text:str   # a code made by `encode`, or its first 8 characters or more
