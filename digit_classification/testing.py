@@ -749,7 +749,7 @@ CRAFTED_CODES = {   # name -> (decoder, function making its arguments)
     "decode 2048x2048 header only": (decode, lambda: (_b64url(_head(2048, 2048)),)),
     "decode 2048x2048 header, 1 MiB of random bytes": (decode, lambda: (_b64url(_head(2048, 2048) + np.random.default_rng(0).bytes(1 << 20)),)),
     "decode 2048x2048 v2 header, 1 MiB of random bytes": (decode, lambda: (_b64url(_head(2048, 2048, 2) + np.random.default_rng(0).bytes(1 << 20)),)),
-    "decode 2048x2048 v2 header, 2 Mi chains of 2 points": (decode, lambda: (_b64url(_head(2048, 2048, 2) + b"\x80\x80\x80\x01\x00"
+    "decode 2048x2048 v2 header, 2 Mi chains of one point": (decode, lambda: (_b64url(_head(2048, 2048, 2) + b"\x80\x80\x80\x01\x00"
         + bytes(3 << 21) + bytes(3 << 20) + bytes(1 << 20)),)),
     "decode 1x1 header, 1 MiB of 0xff": (decode, lambda: (_b64url(_head(1, 1) + b"\xff" * (1 << 20)),)),
     "decode 4 MiB of 'A'": (decode, lambda: ("A" * (4 << 20),)),
