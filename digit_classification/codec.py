@@ -168,7 +168,7 @@ def encode(ink,               # H×W ink mask, or H×W×4 RGBA canvas (ink where
            version:int=VERSION # 2; or 1, for a decoder older than version 2
           )->str:              # base64url text, no padding
     "Our compact, URL-safe, self-describing code of `ink`"
-    if version not in (1, 2): raise CodecError(f"version {version!r} is neither 1 nor 2")
+    if isinstance(version, bool) or version not in (1, 2): raise CodecError(f"version {version!r} is neither 1 nor 2")
     return (_encode_v1 if version == 1 else _encode_v2)(_as_ink(ink))   # version 2: below
 
 # %% ../nbs/02_codec.ipynb #c054
