@@ -34,10 +34,15 @@ def _as_ink(img)->np.ndarray:
     return a != 0
 
 # %% ../nbs/02_codec.ipynb #c011
+_ALT = np.arange(1 << 16) % 2 == 1   # the colours of runs: non-ink, ink, non-ink, …
+
 def _from_toggles(pos, n:int)->np.ndarray:
     "Flat bool bitmap of `n` pixels: non-ink at first, flipping colour at each index of sorted `pos` (0..n)"
-    runs = np.diff(np.asarray(pos, np.int64), prepend=0, append=n)
-    return np.repeat(np.arange(len(runs)) % 2 == 1, runs)
+    pos = np.asarray(pos, np.int64)
+    if not len(pos): return np.zeros(n, bool)
+    runs = np.empty(len(pos) + 1, np.int64); runs[0], runs[-1] = pos[0], n - pos[-1]
+    np.subtract(pos[1:], pos[:-1], out=runs[1:-1])
+    return np.repeat(_ALT[:len(runs)] if len(runs) <= len(_ALT) else np.arange(len(runs)) % 2 == 1, runs)
 
 # %% ../nbs/02_codec.ipynb #c016
 def encode_legacy(ink   # square H×W ink mask, or H×W×4 RGBA canvas (ink where alpha > 0)
@@ -114,7 +119,7 @@ def decode_legacy(payload:str,   # base64 text, as older canvas apps send it
     return out.reshape(n, n)
 
 # %% ../nbs/02_codec.ipynb #c040
-VERSION = 1   # the version this module writes and reads
+VERSION = 2   # the version `encode` writes unless told otherwise; `decode` reads 1 and 2
 
 def _row_changes(ink:np.ndarray)->list:
     "Per row of `ink`, the columns 0..W where the colour differs from the pixel to the left (non-ink beyond the edges)"
@@ -152,13 +157,19 @@ def _pack(bits:str)->str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 # %% ../nbs/02_codec.ipynb #c050
-def encode(ink    # H×W ink mask, or H×W×4 RGBA canvas (ink where alpha > 0); sides 1..2048
-          )->str:  # base64url text, no padding
-    "Our compact, URL-safe, self-describing code of `ink`"
-    ink = _as_ink(ink); h, w = ink.shape
-    bits, ref = [f"{VERSION:08b}{w-1:012b}{h-1:012b}"], []
+def _encode_v1(ink:np.ndarray)->str:
+    "Version 1 code of the bool mask `ink`"
+    h, w = ink.shape
+    bits, ref = [f"{1:08b}{w-1:012b}{h-1:012b}"], []
     for cur in _row_changes(ink): bits.append(_row_code(ref, cur)); ref = cur
     return _pack("".join(bits))
+
+def encode(ink,               # H×W ink mask, or H×W×4 RGBA canvas (ink where alpha > 0); sides 1..2048
+           version:int=VERSION # 2; or 1, for a decoder older than version 2
+          )->str:              # base64url text, no padding
+    "Our compact, URL-safe, self-describing code of `ink`"
+    if isinstance(version, bool) or version not in (1, 2): raise CodecError(f"version {version!r} is neither 1 nor 2")
+    return (_encode_v1 if version == 1 else _encode_v2)(_as_ink(ink))   # version 2: below
 
 # %% ../nbs/02_codec.ipynb #c054
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
@@ -278,16 +289,13 @@ def _paint(out:np.ndarray, ys:list, rows:list, w:int):
 def _header(raw:bytes)->tuple:
     "(width, height) that the code whose bytes are `raw` declares, after checking its length and version"
     if len(raw) < 4: raise CodecError(f"truncated code: {len(raw)} bytes is shorter than the 4-byte header")
-    if raw[0] != VERSION: raise CodecError(f"unknown version {raw[0]}: this decoder reads version {VERSION}")
+    if not 1 <= raw[0] <= VERSION: raise CodecError(f"unknown version {raw[0]}: this decoder reads versions 1 to {VERSION}")
     return (raw[1] << 4 | raw[2] >> 4) + 1, ((raw[2] & 15) << 8 | raw[3]) + 1
 
 # %% ../nbs/02_codec.ipynb #c067
-def decode(text:str   # a code made by `encode` (or `codec.js`)
-          )->np.ndarray:  # H×W bool ink mask
-    "The H×W bool ink mask of a code made by `encode`"
-    raw = _unpack(text); w, h = _header(raw)
-    w, h, s = _check_side(w, "width"), _check_side(h, "height"), _bit_string(raw)
-    out, ref, ys, rows, p, y, pending = np.zeros(h * w, bool), [], [], [], 32, 0, 0
+def _decode_v1(raw:bytes, w:int, h:int)->np.ndarray:
+    "The H×W bool ink mask of the bytes `raw` of a version 1 code whose header declares `w`×`h`"
+    s, out, ref, ys, rows, p, y, pending = _bit_string(raw), np.zeros(h * w, bool), [], [], [], 32, 0, 0
     while y < h:
         if not ref and (k := _ones(s, p, h - y)): y += k; p += k; continue   # blank rows: a 1 each
         new, p = _vertical_rows(s, p, ref, h - y)
@@ -298,6 +306,143 @@ def decode(text:str   # a code made by `encode` (or `codec.js`)
     rest = s[p:]
     if len(rest) >= 8 or "1" in rest: raise CodecError(f"trailing data after the last row: {len(rest)} bits")
     return out.reshape(h, w)
+
+def decode(text:str   # a code made by `encode` (or `codec.js`), of version 1 or 2
+          )->np.ndarray:  # H×W bool ink mask
+    "The H×W bool ink mask of a code made by `encode`"
+    raw = _unpack(text); w, h = _header(raw)
+    w, h = _check_side(w, "width"), _check_side(h, "height")
+    return (_decode_v1 if raw[0] == 1 else _decode_v2)(raw, w, h)   # version 2: below
+
+# %% ../nbs/02_codec.ipynb #v2b
+_DMAX = 9   # the largest step of a chain from one row to the next: a longer one ends the chain and begins another
+
+def _chains(rows:list)->list:
+    "The chains of the changes `rows` (one list a row): (first row, first column, [steps]) in order of start, by v1's rules"
+    ref, owner, out = [], [], []                  # the row above, the chain of each of its changes, the chains so far
+    for y, cur in enumerate(rows):
+        i = j = 0; nxt = []
+        while i < len(cur) or j < len(ref):
+            if j + 1 < len(ref) and (i == len(cur) or ref[j+1] < cur[i]): j += 2                  # delete: two chains end
+            elif i + 1 < len(cur) and (j == len(ref) or cur[i+1] < ref[j]):                        # insert: two begin
+                nxt += (len(out), len(out) + 1); out += ((y, cur[i], []), (y, cur[i+1], [])); i += 2
+            else:                                                                                  # vertical: one goes on
+                d = cur[i] - ref[j]
+                if abs(d) <= _DMAX: out[owner[j]][2].append(d); nxt.append(owner[j])
+                else: nxt.append(len(out)); out.append((y, cur[i], []))
+                i += 1; j += 1
+        ref, owner = cur, nxt
+    return out
+
+# %% ../nbs/02_codec.ipynb #v2e
+def _leb128(n:int)->bytes:
+    "Unsigned LEB128 bytes of `n` >= 0: 7 bits a byte, the low ones first, the high bit set on all bytes but the last"
+    out = bytearray([n & 127])
+    while n := n >> 7: out[-1] |= 128; out.append(n & 127)
+    return bytes(out)
+
+def _small(v, bits:int)->bytes:
+    "Bytes of the numbers `v`, each below 2**`bits` (2 or 4), 8 // `bits` to a byte, the first in the high bits, zero-padded"
+    k = 8 // bits; v = np.asarray(v, np.uint8)
+    v = np.concatenate([v, np.zeros(-len(v) % k, np.uint8)]).reshape(-1, k)
+    return np.bitwise_or.reduce(v << np.arange(8 - bits, -1, -bits, dtype=np.uint8), 1).astype(np.uint8).tobytes()
+
+# %% ../nbs/02_codec.ipynb #v2g
+_STEP_CODE = {0: 0, 1: 1, -1: 2}   # steps of 2 bits; any other step is escaped (3)
+
+def _encode_v2(ink:np.ndarray)->str:
+    "Version 2 code of the bool mask `ink`"
+    h, w = ink.shape; chains = _chains(_row_changes(ink))
+    table = np.array([(y, x, len(s)) for y, x, s in chains], np.int64).reshape(-1)
+    steps = np.array([d for _, _, s in chains for d in (0, *s)], np.int64)
+    codes = np.array([_STEP_CODE.get(d, 3) for d in steps.tolist()], np.uint8)
+    big = steps[codes == 3]; esc = 2 * (abs(big) - 2) + (big < 0)
+    raw = (bytes([2, (w - 1) >> 4, ((w - 1) & 15) << 4 | (h - 1) >> 8, (h - 1) & 255]) + _leb128(len(chains)) + _leb128(len(esc))
+           + (table & 255).astype(np.uint8).tobytes() + _small(table >> 8, 4) + _small(codes, 2) + _small(esc, 4))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+# %% ../nbs/02_codec.ipynb #v2k
+def _unpacker(bits:int)->np.ndarray:
+    "Table from a byte to its 8 // `bits` numbers of `bits` bits, the first in the high bits"
+    return (np.arange(256)[:, None] >> np.arange(8 - bits, -1, -bits)) & (2**bits - 1)
+
+_CRUMBS, _NIBBLES = _unpacker(2).astype(np.uint8), _unpacker(4)
+_HIGH = _NIBBLES << 8                                                  # high nibbles of the table, in place
+_STEP = np.array([0, 1, -1, 0])                                        # the step of each 2-bit code (3: escaped)
+_ESCAPED = np.where(np.arange(16) % 2, -1, 1) * (2 + np.arange(16) // 2)   # the step of each escape nibble: ±2..±9
+
+def _leb128_at(raw:bytes, p:int)->tuple:
+    "The LEB128 count at byte `p` of `raw` (at most 4 bytes, in its fewest), and the byte after it"
+    n = 0
+    for k in range(4):
+        if p + k >= len(raw): raise CodecError(f"truncated code: {len(raw)} bytes end in its counts")
+        b = raw[p + k]; n |= (b & 127) << 7 * k
+        if b < 128:
+            if b == 0 and k: raise CodecError(f"invalid code: the count at byte {p} is not written in its fewest bytes")
+            return n, p + k + 1
+    raise CodecError(f"invalid code: the count at byte {p} is longer than 4 bytes")
+
+# %% ../nbs/02_codec.ipynb #v2n
+def _painted(pos:np.ndarray, n:int)->np.ndarray:
+    "`_from_toggles(pos, n)` made at most `_SPAN` pixels at a time"
+    if n <= _SPAN: return _from_toggles(pos, n)
+    out = np.empty(n, bool)
+    for a in range(0, n, _SPAN):
+        b = min(a + _SPAN, n); i, j = np.searchsorted(pos, np.array([a, b], pos.dtype))   # pos's own type: no copy
+        out[a:b] = _from_toggles(pos[i:j] - a, b - a) ^ bool(i % 2)
+    return out
+
+# %% ../nbs/02_codec.ipynb #v2q
+_BATCH = 1 << 13   # chains, and points of chains, decoded at a time (about)
+
+def _table(raw:bytes, p:int, k:int, k0:int, k1:int)->tuple:
+    "First rows, first columns and numbers of points of chains `k0`..`k1` of the table of `k` chains at byte `p` of `raw`"
+    a, b = 3 * k0, 3 * k1
+    high = _HIGH[np.frombuffer(raw, np.uint8, (b + 1) // 2 - a // 2, p + 3 * k + a // 2)].ravel()[a % 2:a % 2 + b - a]
+    y0, x0, n = (np.frombuffer(raw, np.uint8, b - a, p + a) + high).reshape(-1, 3).T
+    return y0, x0, n + 1
+
+def _counts(raw:bytes, w:int, h:int)->tuple:
+    "Chains, escaped steps, points, where the table and the steps begin, and the table if it is one batch; the lengths checked"
+    k, p = _leb128_at(raw, 4); e, p = _leb128_at(raw, p)
+    if k > h * (w + 1): raise CodecError(f"invalid code: {k:,} chains, more than a {w}×{h} canvas has changes")
+    q, total, table = p + 3 * k + (3 * k + 1) // 2, 0, None                    # where the steps begin; the points; the table
+    if q > len(raw): raise CodecError(f"truncated code: {len(raw)} bytes cannot hold a table of {k:,} chains")
+    if k % 2 and raw[q - 1] & 15: raise CodecError("invalid code: stray bits after the chain table")
+    for k0 in range(0, k, _BATCH):
+        table = _table(raw, p, k, k0, min(k, k0 + _BATCH)); y0, _, n = table; total += int(n.sum())
+        if (y0 + n > h).any(): raise CodecError(f"invalid code: chain {k0 + np.argmax(y0 + n > h)} runs past the last row, {h - 1}")
+    if (size := q + (total + 3) // 4 + (e + 1) // 2) != len(raw):
+        raise CodecError(f"truncated code: {len(raw)} bytes, its counts say {size}" if size > len(raw) else f"trailing data after the last chain: {len(raw) - size} bytes")
+    if total > h * (w + 1): raise CodecError(f"invalid code: {total:,} points, more than a {w}×{h} canvas has changes")
+    if total % 4 and raw[q + (total + 3) // 4 - 1] & 255 >> 2 * (total % 4): raise CodecError("invalid code: stray bits after the last step")
+    if e % 2 and raw[-1] & 15: raise CodecError("invalid code: stray bits after the last escaped step")
+    return k, e, total, p, q, (table if k <= _BATCH else None)
+
+# %% ../nbs/02_codec.ipynb #v2q2
+def _decode_v2(raw:bytes, w:int, h:int)->np.ndarray:
+    "The H×W bool ink mask of the bytes `raw` of a version 2 code whose header declares `w`×`h`"
+    k, e, total, p, q, table = _counts(raw, w, h)
+    keys, qe, k0, s0, e0 = np.empty(total, np.int32), q + (total + 3) // 4, 0, 0, 0   # each point's row × (W+1) + column; …
+    while k0 < k:                                                              # … where escapes begin; next chain, point, escape
+        y0, x0, n = [a[k0:] for a in table] if table else _table(raw, p, k, k0, min(k, k0 + _BATCH))
+        ends = np.cumsum(n); b = len(n) if total - s0 <= _BATCH else max(int(np.searchsorted(ends, _BATCH, "right")), 1)   # chains k0..k0+b
+        y0, x0, n, ends = y0[:b], x0[:b], n[:b], ends[:b]
+        s1, first = s0 + int(ends[-1]), ends - n                               # its points s0..s1; each chain's first among them
+        codes = _CRUMBS[np.frombuffer(raw, np.uint8, (s1 + 3) // 4 - s0 // 4, q + s0 // 4)].ravel()[s0 % 4:s0 % 4 + s1 - s0]
+        if codes[first].any(): raise CodecError("invalid code: the first point of a chain is coded as a step")
+        steps = _STEP[codes]; esc = np.flatnonzero(codes == 3); e1 = e0 + len(esc)
+        if e1 > e: raise CodecError(f"invalid code: more escaped steps than the {e} it declares")
+        if len(esc): steps[esc] = _ESCAPED[_NIBBLES[np.frombuffer(raw, np.uint8, (e1 + 1) // 2 - e0 // 2, qe + e0 // 2)].ravel()[e0 % 2:e0 % 2 + len(esc)]]
+        c = np.cumsum(steps); x = c + np.repeat(x0 - c[first], n)
+        if x.view(np.uint64).max() > w: raise CodecError(f"invalid code: a chain leaves the canvas at column {x[np.argmax(x.view(np.uint64))]}, outside 0..{w}")
+        keys[s0:s1] = (np.repeat(y0 - first, n) + np.arange(s1 - s0)) * (w + 1) + x; k0, s0, e0 = k0 + b, s1, e1
+    if e0 != e: raise CodecError(f"invalid code: it declares {e} escaped steps and has {e0}")
+    keys.sort()
+    if (keys[1:] == keys[:-1]).any():
+        y, x = divmod(int(keys[np.argmax(keys[1:] == keys[:-1])]), w + 1); raise CodecError(f"invalid code: two chains meet at row {y}, column {x}")
+    keys -= keys // (w + 1)                                                    # flat indices: row × W + column
+    return _painted(keys, h * w).reshape(h, w)
 
 # %% ../nbs/02_codec.ipynb #c074b
 def peek_size(text:str   # a code made by `encode`, or its first 8 characters or more

@@ -684,7 +684,7 @@ def _mutated_code(draw, seed, alphabet:str):
 @st.composite
 def _any_header(draw):
     "Our code with any version, any declared W-1 and H-1 (12 bits each: 1..4096 sides), then bytes of any kind"
-    v = draw(st.sampled_from([1] * 6 + [0, 2, 255]))
+    v = draw(st.sampled_from([1] * 4 + [2] * 4 + [0, 3, 255]))
     w, h = (draw(st.one_of(st.integers(0, 4095), st.sampled_from([0, 1, 27, 279, 2047, 2048, 4095]))) for _ in "wh")
     body = draw(st.one_of(st.binary(max_size=80), st.tuples(st.binary(min_size=1, max_size=3), st.integers(1, 700)).map(
         lambda t: t[0] * t[1]), st.integers(0, 300).map(lambda k: b"\xff" * k + b"\x80")))   # \xff: eight blank rows
@@ -700,7 +700,7 @@ def decoder_inputs():
                         lambda x: x.size <= 280 * 280 and (x.size <= 4096 or x.mean() <= 0.1 or x.size <= 16384))
     squares = bitmaps.map(lambda x: x[:min(x.shape), :min(x.shape)])
     unb64url = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-    codes, legacies = bitmaps.map(encode), squares.map(lambda x: (encode_legacy(x), len(x)))
+    codes, legacies = st.tuples(bitmaps, st.sampled_from([1, 2])).map(lambda t: encode(*t)), squares.map(lambda x: (encode_legacy(x), len(x)))
     sizes = st.one_of(st.integers(1, 300), st.integers(-10, 3000), st.integers(), st.sampled_from(
         [0, -1, 2048, 2049, 4096, 2**31, 2**63, -2**63, 10**30, True, False, 28.0, float("nan"), float("inf"), None, "28", b"28",
          [28], 28 + 0j, np.int64(28), np.int32(-5), np.uint8(7), np.uint64(2**64 - 1), np.float64(28), np.bool_(True)]))
@@ -738,13 +738,19 @@ def fuzz_decoders(tally:CodecTally,   # counts what comes of each call
 
 # %% ../nbs/13_testing.ipynb #h6c11
 def _big(kind:str)->np.ndarray: return bitmap(MAX_SIDE, MAX_SIDE, kind)
-def _head(w:int, h:int)->bytes: return bytes([1, (w - 1) >> 4, ((w - 1) & 15) << 4 | (h - 1) >> 8, (h - 1) & 255])
+def _head(w:int, h:int, v:int=1)->bytes: return bytes([v, (w - 1) >> 4, ((w - 1) & 15) << 4 | (h - 1) >> 8, (h - 1) & 255])
 
 CRAFTED_CODES = {   # name -> (decoder, function making its arguments)
-    "decode stripes 2048x2048 (700 KB)": (decode, lambda: (encode(_big("stripes")),)),
-    "decode blank 2048x2048": (decode, lambda: (encode(_big("blank")),)),
+    "decode stripes 2048x2048 (700 KB)": (decode, lambda: (encode(_big("stripes"), 1),)),
+    "decode stripes 2048x2048, v2 (1.4 MB)": (decode, lambda: (encode(_big("stripes")),)),
+    "decode checker 2048x2048, v2": (decode, lambda: (encode(_big("checker")),)),
+    "decode blank 2048x2048": (decode, lambda: (encode(_big("blank"), 1),)),
+    "decode blank 2048x2048, v2": (decode, lambda: (encode(_big("blank")),)),
     "decode 2048x2048 header only": (decode, lambda: (_b64url(_head(2048, 2048)),)),
     "decode 2048x2048 header, 1 MiB of random bytes": (decode, lambda: (_b64url(_head(2048, 2048) + np.random.default_rng(0).bytes(1 << 20)),)),
+    "decode 2048x2048 v2 header, 1 MiB of random bytes": (decode, lambda: (_b64url(_head(2048, 2048, 2) + np.random.default_rng(0).bytes(1 << 20)),)),
+    "decode 2048x2048 v2 header, 2 Mi chains of one point": (decode, lambda: (_b64url(_head(2048, 2048, 2) + b"\x80\x80\x80\x01\x00"
+        + bytes(3 << 21) + bytes(3 << 20) + bytes(1 << 20)),)),
     "decode 1x1 header, 1 MiB of 0xff": (decode, lambda: (_b64url(_head(1, 1) + b"\xff" * (1 << 20)),)),
     "decode 4 MiB of 'A'": (decode, lambda: ("A" * (4 << 20),)),
     "decode_legacy stripes 2048x2048": (decode_legacy, lambda: (encode_legacy(_big("stripes")), MAX_SIDE)),

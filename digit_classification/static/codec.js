@@ -1,12 +1,9 @@
-// DigitCodec: a drawing's ink as compact URL-safe text (format version 1, described in nbs/02_codec.ipynb).
+// DigitCodec: a drawing's ink as compact URL-safe text (format version 2, described in nbs/02_codec.ipynb).
 // Browser: <script src="codec.js"></script> then DigitCodec.encode(ctx.getImageData(0, 0, w, h).data, w, h).
 // Node: const DigitCodec = require("./codec.js").
 var DigitCodec = (function () {
   "use strict";
-  const VERSION = 1, MAX_SIDE = 2048;
-
-  const bin = (n, width) => n.toString(2).padStart(width, "0");
-  const ue = n => { const b = (n + 1).toString(2); return "0".repeat(b.length - 1) + b; };  // Exp-Golomb
+  const VERSION = 2, MAX_SIDE = 2048, DMAX = 9;   // DMAX: the longest step of a chain from one row to the next
 
   // Columns 0..w where the colour differs from the pixel to the left (non-ink beyond the edges)
   function rowChanges(ink, y, w) {
@@ -18,21 +15,34 @@ var DigitCodec = (function () {
     return out;
   }
 
-  // Bits of the row with changes `cur`, coded against the changes `ref` of the row above
-  function rowCode(ref, cur) {
-    let i = 0, j = 0, last = -1, out = "";
-    while (i < cur.length || j < ref.length) {
-      if (j + 1 < ref.length && (i === cur.length || ref[j + 1] < cur[i])) { out += "00001"; j += 2; }
-      else if (i + 1 < cur.length && (j === ref.length || cur[i + 1] < ref[j])) {
-        out += (j < ref.length ? "000001" : "01") + ue(cur[i] - last - 1) + ue(cur[i + 1] - cur[i] - 1);
-        last = cur[i + 1]; i += 2;
-      } else {
-        const d = cur[i] - ref[j], a = Math.abs(d), s = d < 0 ? "1" : "0";
-        out += d === 0 ? "1" : a < 3 ? "0".repeat(a) + "1" + s : "0001" + s + ue(a - 3);
-        last = cur[i]; i += 1; j += 1;
+  // The chains of changes down the rows, [first row, first column, steps], by version 1's rules (delete, insert, vertical)
+  function chains(ink, w, h) {
+    const out = []; let ref = [], owner = [];
+    for (let y = 0; y < h; y++) {
+      const cur = rowChanges(ink, y, w), next = [];
+      let i = 0, j = 0;
+      while (i < cur.length || j < ref.length) {
+        if (j + 1 < ref.length && (i === cur.length || ref[j + 1] < cur[i])) j += 2;
+        else if (i + 1 < cur.length && (j === ref.length || cur[i + 1] < ref[j])) {
+          next.push(out.length, out.length + 1); out.push([y, cur[i], []], [y, cur[i + 1], []]); i += 2;
+        } else {
+          const d = cur[i] - ref[j];
+          if (Math.abs(d) <= DMAX) { out[owner[j]][2].push(d); next.push(owner[j]); }
+          else { next.push(out.length); out.push([y, cur[i], []]); }
+          i += 1; j += 1;
+        }
       }
+      ref = cur; owner = next;
     }
-    return out + "1";
+    return out;
+  }
+
+  const leb128 = n => { const b = []; do { b.push((n & 127) | (n > 127 ? 128 : 0)); n = Math.floor(n / 128); } while (n); return b; };
+  // Bytes of numbers below 2**bits (2 or 4), 8 / bits to a byte, the first in the high bits, zero-padded
+  function small(v, bits) {
+    const k = 8 / bits, out = new Array(Math.ceil(v.length / k)).fill(0);
+    v.forEach((x, i) => { out[Math.floor(i / k)] |= x << (8 - bits * (i % k + 1)); });
+    return out;
   }
 
   // `data`: RGBA bytes (ink where alpha > 0) or one 0/1 (or boolean) per pixel, row by row
@@ -43,12 +53,20 @@ var DigitCodec = (function () {
     if (!step) throw new RangeError(`expected ${n} or ${4 * n} values for a ${width}×${height} canvas, got ${data.length}`);
     const ink = new Uint8Array(n);
     for (let p = 0; p < n; p++) ink[p] = data[p * step + step - 1] > 0 ? 1 : 0;
-    let bits = bin(VERSION, 8) + bin(width - 1, 12) + bin(height - 1, 12), ref = [];
-    for (let y = 0; y < height; y++) { const cur = rowChanges(ink, y, width); bits += rowCode(ref, cur); ref = cur; }
-    bits += "0".repeat((8 - bits.length % 8) % 8);
-    let bytes = "";
-    for (let k = 0; k < bits.length; k += 8) bytes += String.fromCharCode(parseInt(bits.slice(k, k + 8), 2));
-    return btoa(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const ch = chains(ink, width, height), table = [], codes = [], esc = [];
+    for (const [y, x, steps] of ch) {
+      table.push(y, x, steps.length); codes.push(0);
+      for (const d of steps) {
+        codes.push(d === 0 ? 0 : d === 1 ? 1 : d === -1 ? 2 : 3);
+        if (Math.abs(d) > 1) esc.push(2 * (Math.abs(d) - 2) + (d < 0 ? 1 : 0));
+      }
+    }
+    const w1 = width - 1, h1 = height - 1;
+    const bytes = [VERSION, w1 >> 4, ((w1 & 15) << 4) | (h1 >> 8), h1 & 255, ...leb128(ch.length), ...leb128(esc.length),
+      ...table.map(t => t & 255), ...small(table.map(t => t >> 8), 4), ...small(codes, 2), ...small(esc, 4)];
+    let s = "";
+    for (let k = 0; k < bytes.length; k += 8192) s += String.fromCharCode(...bytes.slice(k, k + 8192));
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
   return { VERSION, MAX_SIDE, encode };
