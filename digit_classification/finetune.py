@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'HOLDOUT', 'TOLERANCE', 'CARRIED', 'base_model',
-           'corrections', 'holdout_mask', 'reference_sets', 'tune', 'accuracy', 'judge', 'write_model', 'finetune']
+           'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune', 'accuracy', 'judge', 'served',
+           'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -45,14 +46,22 @@ def holdout_mask(n:int, share:float=HOLDOUT, seed:int=SEED)->np.ndarray:
     held = np.zeros(n, bool); held[np.random.default_rng(seed).permutation(n)[:round(n * share)]] = True
     return held
 
-def reference_sets(seed:int=SEED, data=None,   # the base model's training seed (its record's `seed`)
-                   not_digits:int=2000)->dict:     # not-a-digit drawings in the replay, so that output does not drift
-    """The base model's split: `train` (to replay: MNIST's training digits, its training writers' digits as the page sends them, and
-    not-a-digit drawings), `mnist_val`, `pen_test` (the writers it held out) and `pen_test_writers`"""
+def held_out_writers(record:dict, data=None)->list:   # the base model's record (model.json)
+    """The pen writers the model never trained on: those its record lists (`val_writers`, and a cross-validation fold's
+    `test_writers`), or, for a record that lists none, the held-out writers of the split its seed makes"""
+    if "val_writers" in record or "test_writers" in record: return sorted(int(w) for k in ("val_writers", "test_writers") for w in record.get(k, []))
+    role = split_writers([p.writer for p in load_pendigits(data)], seed=record.get("seed", SEED))
+    return sorted(w for w, r in role.items() if r == "val")
+
+def reference_sets(record:dict=None, data=None,   # the base model's record (model.json): its seed and the writers it held out
+                   not_digits:int=2000)->dict:       # not-a-digit drawings in the replay, so that output does not drift
+    """The base model's split: `train` (to replay: MNIST's training digits, the digits of the writers it trained on as the page
+    sends them, and not-a-digit drawings), `mnist_val`, `pen_test` (the writers it never trained on) and `pen_test_writers`"""
+    record = record or {}; seed = record.get("seed", SEED)
     (xm, ym), (xv, yv) = mnist_split(data, seed=seed)
-    pen = load_pendigits(data); role = split_writers([p.writer for p in pen], seed=seed)
+    pen, out = load_pendigits(data), set(held_out_writers(record, data))
     page = lambda ds: np.stack([mnistify(page_strokes(d.strokes, 280)) for d in ds])
-    fit, held = [p for p in pen if role[p.writer] != "val"], [p for p in pen if role[p.writer] == "val"]
+    fit, held = [p for p in pen if p.writer not in out], [p for p in pen if p.writer in out]
     xn = not_digit_renders(not_digits, NOT_DIGIT_SEEDS["train"])[0]
     train = (np.concatenate([xm / 255, page(fit), xn / 255]).astype(np.float32),
              np.concatenate([ym, [p.label for p in fit], np.full(len(xn), NOT_DIGIT)]).astype(np.int64))
@@ -62,13 +71,16 @@ def reference_sets(seed:int=SEED, data=None,   # the base model's training seed 
 # %% ../nbs/10_finetune.ipynb #f8f12
 def tune(net:keras.Model, x, y,       # the model; the corrections' images and labels
          replay:tuple,                 # (images, labels) of the base model's training data
-         epochs:int=EPOCHS, logits:bool=False, seed:int=SEED)->keras.Model:
+         epochs:int=EPOCHS, logits:bool=False, seed:int=SEED,
+         lr:float=LEARNING_RATE,       # Adam's learning rate
+         per_correction:int=REPLAY,    # replay images per correction...
+         min_replay:int=MIN_REPLAY)->keras.Model:   # ...and at least this many
     "`net` trained on (x, y) mixed with a random sample of `replay`"
     rng = np.random.default_rng(seed); keras.utils.set_random_seed(seed)
-    pick = rng.choice(len(replay[1]), min(len(replay[1]), max(MIN_REPLAY, REPLAY * len(y))), replace=False)
+    pick = rng.choice(len(replay[1]), min(len(replay[1]), max(min_replay, per_correction * len(y))), replace=False)
     xs = np.concatenate([np.reshape(x, (-1, 28, 28, 1)), replay[0][pick].reshape(-1, 28, 28, 1)]).astype(np.float32)
     ys = np.concatenate([y, replay[1][pick]]).astype(np.int64)
-    net.compile(keras.optimizers.Adam(LEARNING_RATE), keras.losses.SparseCategoricalCrossentropy(from_logits=logits))
+    net.compile(keras.optimizers.Adam(lr), keras.losses.SparseCategoricalCrossentropy(from_logits=logits))
     net.fit(xs, ys, batch_size=64, epochs=epochs, shuffle=True, verbose=0)
     return net
 
@@ -86,11 +98,18 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
     return figs, ok
 
 # %% ../nbs/10_finetune.ipynb #f8f16
-CARRIED = ("seed", "outputs", "temperature", "not_digit_threshold")   # what the base model's record passes on
+CARRIED = ("seed", "outputs", "temperature", "not_digit_threshold", "val_writers", "test_writers")   # what the base model's record passes on
 
 def _to_tflite(net:keras.Model)->bytes:
     "`model.to_tflite(net)`, the converter's messages kept off stdout (where `finetune` prints its JSON)"
     with contextlib.redirect_stdout(io.StringIO()): return to_tflite(net)
+
+def served(net:keras.Model, record:dict)->Classifier:
+    "The `Classifier` that would serve `net`: its LiteRT file, read with the calibration in `record` (outputs, temperature, threshold)"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp)/"digits.tflite").write_bytes(_to_tflite(net))
+        (Path(tmp)/"model.json").write_text(json.dumps({k: record[k] for k in CARRIED if k in record}))
+        return Classifier(Path(tmp)/"digits.tflite")
 
 def write_model(net:keras.Model, out, record:dict)->dict:
     "Write `digits.tflite`, `digits.keras` and `model.json` (with the tflite's sha256) into `out`; the record written"
@@ -114,11 +133,9 @@ def finetune(out,                    # folder for the new model's files
     t0, (net, base, path) = time.time(), base_model(model)
     x, y = corrections(FeedbackStore(feedback_db))
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
-    held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base.get("seed", SEED), data)
+    held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
     tune(net, x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp)/"digits.tflite").write_bytes(_to_tflite(net)); after = Classifier(Path(tmp)/"digits.tflite")
-    before = Classifier(path)
+    after, before = served(net, base), Classifier(path)
     figs, ok = judge(before, after, {"corrections": (x[held], y[held]), "mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]})
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
               "epochs": epochs, "replay_per_correction": REPLAY, "learning_rate": LEARNING_RATE, "figures": figs, "seconds": round(time.time() - t0)}
