@@ -30,17 +30,34 @@ def renders(pen, path:Path)->dict:
                n_train=n["train"][0], n_val=n["val"][0], n_test=n["test"][0], nk_test=n["test"][1])
     np.savez(path, **out); return out
 
-def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
-    train_w, val_w, test_w = folds[k]; t0 = time.time()
-    tm, vm, sm = np.isin(R["writer"], list(train_w)), np.isin(pen_w, list(val_w)), np.isin(pen_w, list(test_w))
-    pm = np.isin(pen_w[R["e_photo_idx"]], list(test_w))
+def inputs(cache:Path, trunk_weights, split:int=SPLIT)->tuple:
+    "(pen digits, renders, trunk features, the MNIST-only model): what every fold reads, made once into `cache`"
+    pen = load_pendigits(); R = renders(pen, cache/"renders.npz")
+    mnist_model = build_model(NUM_CLASSES, logits=False); mnist_model.load_weights(trunk_weights)
+    fpath = cache/f"features{split}.npz"
+    if fpath.exists(): return pen, R, dict(np.load(fpath)), mnist_model
+    (xm, _), (xmv, _) = mnist_split(); tr = trunk(mnist_model, split)
+    F = {k: features(tr, R[k]) for k in ("x", "e_strokes", "e_canvas", "e_photo", "n_train", "n_val", "n_test")}
+    F["mnist"], F["mnist_val"] = features(tr, xm), features(tr, xmv); np.savez(fpath, **F)
+    return pen, R, F, mnist_model
+
+def fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split)->tuple:
+    "Fold `k`'s head trained on its training writers (with MNIST and not-digits), temperature and threshold fitted on its validation writers: (head, T, threshold, fit)"
+    train_w, val_w, _ = folds[k]
+    tm, vm = np.isin(R["writer"], list(train_w)), np.isin(pen_w, list(val_w))
     f = np.concatenate([F["mnist"], F["x"][tm], F["n_train"]]); y = np.concatenate([ym, R["y"][tm], np.full(len(F["n_train"]), NOT_DIGIT)])
     fv = np.concatenate([F["mnist_val"], F["e_strokes"][vm], F["e_canvas"][vm], F["n_val"]])
     yv = np.concatenate([ymv, pen_y[vm], pen_y[vm], np.full(len(F["n_val"]), NOT_DIGIT)])
     head = build_head(f.shape[1:], split); init_head(head, mnist_model, split)
     fit = train_head(head, f, y, fv, yv, epochs)
+    t, thr = calibrate(head.predict(fv, batch_size=2048, verbose=0), yv)
+    return head, t, thr, fit
+
+def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
+    _, val_w, test_w = folds[k]; t0 = time.time()
+    sm, pm = np.isin(pen_w, list(test_w)), np.isin(pen_w[R["e_photo_idx"]], list(test_w))
+    head, t, thr, fit = fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split)
     Z = lambda a: head.predict(a, batch_size=2048, verbose=0)
-    t, thr = calibrate(Z(fv), yv)
     z = dict(strokes=Z(F["e_strokes"][sm]), canvas=Z(F["e_canvas"][sm]), photo=Z(F["e_photo"][pm]))
     lab = dict(strokes=pen_y[sm], canvas=pen_y[sm], photo=pen_y[R["e_photo_idx"]][pm])
     pn = p_not_digit(Z(F["n_test"]), t) >= thr
@@ -69,16 +86,9 @@ def main():
     ap.add_argument("--folds", default="0,1,2,3,4", help="the folds to run here (none: only make the cache)"); ap.add_argument("--tag", default="cv")
     ap.add_argument("--record", help="model.json to add the summary to")
     args = ap.parse_args(); cache = Path(args.cache); cache.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    pen = load_pendigits(); pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
-    R = renders(pen, cache/"renders.npz")
-    mnist_model = build_model(NUM_CLASSES, logits=False); mnist_model.load_weights(args.trunk)
-    (xm, ym), (xmv, ymv) = mnist_split()
-    fpath = cache/f"features{args.split}.npz"
-    if fpath.exists(): F = dict(np.load(fpath))
-    else:
-        tr = trunk(mnist_model, args.split)
-        F = {k: features(tr, R[k]) for k in ("x", "e_strokes", "e_canvas", "e_photo", "n_train", "n_val", "n_test")}
-        F["mnist"], F["mnist_val"] = features(tr, xm), features(tr, xmv); np.savez(fpath, **F)
+    pen, R, F, mnist_model = inputs(cache, args.trunk, args.split)
+    pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
+    (_, ym), (_, ymv) = mnist_split()
     folds = writer_folds(pen_w)
     for k in [int(k) for k in args.folds.split(",") if k]:   # each fold's results are kept: folds can run in parallel processes
         r, h = fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, args.epochs, args.split)
