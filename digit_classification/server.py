@@ -8,6 +8,8 @@ __all__ = ['CONNECTIONS', 'gunicorn_options', 'serve']
 # %% ../nbs/08d_server.ipynb #i004
 import os, resource
 from importlib import metadata
+from fastcore.basics import patch
+from gevent.socket import wait_write
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.ggevent import GeventWorker
@@ -62,3 +64,13 @@ class _Worker(GeventWorker):
         try: monkey.patch_all(thread=False)
         finally: metadata.entry_points = scan
         self.sockets = [socket.socket(s.FAMILY, socket.SOCK_STREAM, fileno=s.sock.detach()) for s in self.sockets]   # as GeventWorker
+
+# %% ../nbs/08d_server.ipynb #t14a02
+@patch
+def handle_request(self:_Worker, listener_name, req, sock, addr):
+    "Answer `req`, then let the worker's other connections with a request waiting be served before this one reads its next"
+    answered = super(_Worker, self).handle_request(listener_name, req, sock, addr)   # StopIteration: the connection is to close
+    if self.alive:
+        try: wait_write(sock.fileno(), timeout=self.cfg.keepalive)   # ready at once, but only in the hub's next poll
+        except TimeoutError: pass                                     # a slow reader: the next read has its own time limit
+    return answered
