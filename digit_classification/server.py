@@ -12,6 +12,7 @@ from fastcore.basics import patch
 from gevent.socket import wait_write
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.workers.ggevent import GeventWorker
 from .classify import MODEL_PATH, Classifier
 from .app import create_app
@@ -32,7 +33,7 @@ def gunicorn_options(host:str="127.0.0.1", port:int=5000, workers:int=None, conn
     "The gunicorn settings `serve` runs with; `workers=None` is one per CPU this process may use"
     return dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers or len(os.sched_getaffinity(0)),
                 worker_class="digit_classification.server._Worker", worker_connections=connections, keepalive=2, sendfile=False,
-                accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+                accesslog="-", errorlog="-", logger_class="digit_classification.server._AccessLog",
                 timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
 
 # %% ../nbs/08d_server.ipynb #s7a02
@@ -53,6 +54,16 @@ def serve(host:str="127.0.0.1",          # address to listen on
     # its cache would pass this model to every worker forked later, those a SIGHUP starts to load a new model file too
     _open_files(connections)
     _Gunicorn(gunicorn_options(host, port, workers, connections), config).run()
+
+# %% ../nbs/08d_server.ipynb #t14b02
+class _AccessLog(Logger):
+    "gunicorn's logger; the access line made from the five fields it shows, not from gunicorn's table of every field"
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled: return
+        status, sent = resp.status, getattr(resp, "sent", None)
+        self.access_log.info('%s "%s %s %s" %s %s %d.%06ds', environ.get("REMOTE_ADDR", "-"), environ["REQUEST_METHOD"],
+                             environ["RAW_URI"], environ["SERVER_PROTOCOL"], status.split(None, 1)[0] if isinstance(status, str) else status,
+                             "-" if sent is None else sent, request_time.seconds, request_time.microseconds)
 
 # %% ../nbs/08d_server.ipynb #c056
 class _Worker(GeventWorker):
