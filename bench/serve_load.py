@@ -2,8 +2,8 @@
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_load.py [--rounds 3] [--seconds 10] [--n 200] [--clients 32]
 Servers, all up for the whole run on free ports: `digit-classification serve` with its defaults (gevent, one worker per CPU),
-`bench/gevent_no_turns.py` (the same, but a connection whose next request has come is served again before the others: serve
-before its connections took turns) and `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
+`bench/gevent_before.py` (serve as measured in a28fdbe: a connection whose next request has come is served again before
+the others, and gunicorn's own access logger) and `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
 client on a warm thread).
 Bodies: `--n` UCI pen digits as the page sends them (strokes on a 336 px canvas). In each round, in turn:
   - one client: each server gets the bodies over one keep-alive connection (`app_bench.raw_post`), in blocks of 50 in turn;
@@ -28,7 +28,7 @@ from digit_classification.testing import free_port, save_table
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
 SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
-           "gevent_no_turns": lambda port: [sys.executable, str(HERE/"gevent_no_turns.py"), str(port)],
+           "gevent_before": lambda port: [sys.executable, str(HERE/"gevent_before.py"), str(port)],
            "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)]}
 
 def lua(bodies:list)->str:
@@ -101,7 +101,7 @@ def main():
     med = lambda name, k: np.median([x[k] for x in load[name]])
     lines = [f"`python bench/serve_load.py --rounds {args.rounds} --seconds {args.seconds} --n {args.n} --clients {args.clients}`: "
              f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; medians over {args.rounds} rounds",
-             "", "| measure | serve (gevent, one worker per CPU, connections in turn) | gevent_no_turns (serve before turns) "
+             "", "| measure | serve (gevent, one worker per CPU, connections in turn) | gevent_before (serve in a28fdbe: no turns, gunicorn's logger) "
              "| gthread_today (1 worker × 4 threads) | goal |", "|---|---|---|---|---|"]
     row = lambda what, *cells, goal="": lines.append(f"| {what} | {' | '.join(cells)} | {goal} |")
     p50 = {name: np.median(t) * 1e3 for name, t in one.items()}
