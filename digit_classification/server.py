@@ -8,8 +8,11 @@ __all__ = ['CONNECTIONS', 'gunicorn_options', 'serve']
 # %% ../nbs/08d_server.ipynb #i004
 import os, resource
 from importlib import metadata
+from fastcore.basics import patch
+from gevent.socket import wait_write
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.workers.ggevent import GeventWorker
 from .classify import MODEL_PATH, Classifier
 from .app import create_app
@@ -30,7 +33,7 @@ def gunicorn_options(host:str="127.0.0.1", port:int=5000, workers:int=None, conn
     "The gunicorn settings `serve` runs with; `workers=None` is one per CPU this process may use"
     return dict(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers=workers or len(os.sched_getaffinity(0)),
                 worker_class="digit_classification.server._Worker", worker_connections=connections, keepalive=2, sendfile=False,
-                accesslog="-", errorlog="-", access_log_format='%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+                accesslog="-", errorlog="-", logger_class="digit_classification.server._AccessLog",
                 timeout=30, graceful_timeout=5, proc_name="digit-classification", control_socket_disable=True)
 
 # %% ../nbs/08d_server.ipynb #s7a02
@@ -52,6 +55,16 @@ def serve(host:str="127.0.0.1",          # address to listen on
     _open_files(connections)
     _Gunicorn(gunicorn_options(host, port, workers, connections), config).run()
 
+# %% ../nbs/08d_server.ipynb #t14b02
+class _AccessLog(Logger):
+    "gunicorn's logger; the access line made from the five fields it shows, not from gunicorn's table of every field"
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled: return
+        status, sent = resp.status, getattr(resp, "sent", None)
+        self.access_log.info('%s "%s %s %s" %s %s %d.%06ds', environ.get("REMOTE_ADDR", "-"), environ["REQUEST_METHOD"],
+                             environ["RAW_URI"], environ["SERVER_PROTOCOL"], status.split(None, 1)[0] if isinstance(status, str) else status,
+                             "-" if sent is None else sent, request_time.seconds, request_time.microseconds)
+
 # %% ../nbs/08d_server.ipynb #c056
 class _Worker(GeventWorker):
     "gunicorn's gevent worker, with `threading` not patched and gevent's plugins looked up once"
@@ -62,3 +75,13 @@ class _Worker(GeventWorker):
         try: monkey.patch_all(thread=False)
         finally: metadata.entry_points = scan
         self.sockets = [socket.socket(s.FAMILY, socket.SOCK_STREAM, fileno=s.sock.detach()) for s in self.sockets]   # as GeventWorker
+
+# %% ../nbs/08d_server.ipynb #t14a02
+@patch
+def handle_request(self:_Worker, listener_name, req, sock, addr):
+    "Answer `req`, then let the worker's other connections with a request waiting be served before this one reads its next"
+    answered = super(_Worker, self).handle_request(listener_name, req, sock, addr)   # StopIteration: the connection is to close
+    if self.alive:
+        try: wait_write(sock.fileno(), timeout=self.cfg.keepalive)   # ready at once, but only in the hub's next poll
+        except TimeoutError: pass                                     # a slow reader: the next read has its own time limit
+    return answered
