@@ -11,7 +11,7 @@ them mixed with the replay of its training data (`finetune.reference_sets`: no w
 `digit-classification finetune` does but with no hold-back: the writer's other half judges. The LiteRT models before and after
 are compared on that other half, on MNIST validation and on the other tested writers; MNIST's test set is evaluated once, at the
 end, for the base model and each fine-tuned one.
-`--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
+`--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL[:ANCHOR]] ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
 validation only (no MNIST test): how the recipe was chosen, added to results/finetune_recipes_foldK.md (the whole search).
 """
 import argparse, json, sys, time
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist
-from digit_classification.finetune import EPOCHS, FROZEN, LEARNING_RATE, MIN_REPLAY, REPLAY, accuracy, base_model, holdout_mask, reference_sets, served, tune
+from digit_classification.finetune import ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MIN_REPLAY, REPLAY, accuracy, base_model, holdout_mask, reference_sets, served, tune
 from digit_classification.model import SEED, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
@@ -42,10 +42,10 @@ def writer_images(digits, clf):
     return (np.stack([classify([np.asarray(s, float) for s in page_strokes(d.strokes, 280)], clf).image for d in digits]),
             np.array([d.label for d in digits]))
 
-def personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen)->Classifier:
+def personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor)->Classifier:
     "The model at `model` fine-tuned on the `given` half of (x, y) with the replay, as it would be served"
     net, base, _ = base_model(model)
-    tune(net, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits", lr=lr, per_correction=replay, min_replay=min_replay, frozen=frozen)
+    tune(net, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits", lr=lr, per_correction=replay, min_replay=min_replay, frozen=frozen, distill=distill, anchor=anchor)
     return served(net, base)
 
 def errors(clf, x, y)->int: return int(round((1 - accuracy(clf, x, y)) * len(y)))
@@ -54,23 +54,24 @@ def recipes(model, before, refs, mine, specs)->str:
     "A table: each recipe's errors per writer (other half) and MNIST validation"
     rows = []
     for spec in specs:
-        lr, epochs, replay, least, frozen = spec.split(":"); t0 = time.time()
+        lr, epochs, replay, least, frozen, distill, anchor = (spec.split(":") + ["0", "0"])[:7]; t0 = time.time()
         lr, epochs, replay, least, frozen = float(lr), int(epochs), int(replay), int(least), {"0": "none", "1": "norm"}.get(frozen, frozen)
+        distill, anchor = float(distill), float(anchor)
         errs, vals, oth = {}, [], []
         for w, (x, y, given) in mine.items():
-            after = personalise(model, refs, x, y, given, epochs, lr, replay, least, frozen)
+            after = personalise(model, refs, x, y, given, epochs, lr, replay, least, frozen, distill, anchor)
             errs[w] = errors(after, x[~given], y[~given]); vals.append(accuracy(after, *refs["mnist_val"]))
             oth.append(sum(errors(after, *mine[v][:2]) for v in mine if v != w))
         rows.append((spec, errs, float(np.median(vals)), min(vals), float(np.median(oth)), time.time() - t0)); print(rows[-1], flush=True)
     e0 = {w: errors(before, x[~given], y[~given]) for w, (x, y, given) in mine.items()}; v0 = accuracy(before, *refs["mnist_val"])
     o0 = float(np.median([sum(errors(before, *mine[v][:2]) for v in mine if v != w) for w in mine]))
-    head = "| recipe (lr : epochs : replay per correction : least replay : frozen) | " + " | ".join(f"writer {w}" for w in mine) + " | total | MNIST val % (median, worst) | errors on the other writers' digits (median) |"
+    head = "| recipe (lr : epochs : replay per correction : least replay : frozen : distillation temperature, 0 = labels : L2-SP weight) | " + " | ".join(f"writer {w}" for w in mine) + " | total | MNIST val % (median, worst) | errors on the other writers' digits (median) |"
     lines = [head, "|" + "---|" * (len(mine) + 4), f"| base model (before) | " + " | ".join(str(e0[w]) for w in mine) + f" | {sum(e0.values())} | {100 * v0:.2f} | {o0:.0f} |"]
     lines += [f"| {s} | " + " | ".join(str(e[w]) for w in mine) + f" | {sum(e.values())} | {100 * m:.2f}, {100 * lo:.2f} | {o:.0f} |" for s, e, m, lo, o, _ in rows]
     return "\n".join(lines)
 
 def main(fold:int=None, cache:str=None, trunk:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
-         replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, recipe:str=None):
+         replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None):
     t0 = time.time()
     model = fold_model(fold, cache, trunk, out) if fold is not None else MODEL_PATH
     before = Classifier(model); _, base, _ = base_model(model)
@@ -89,7 +90,7 @@ def main(fold:int=None, cache:str=None, trunk:str=None, out:str="runs/finetune",
         print(text); return out.write_text((out.read_text() + "\n" if out.exists() else "") + text + "\n")
     rows, tuned = [], []
     for w, (x, y, given) in mine.items():
-        after = personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen)
+        after = personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor)
         others = np.isin(refs["pen_test_writers"], [v for v in tested if v != w])
         sets = {"val": refs["mnist_val"], "others": (refs["pen_test"][0][others], refs["pen_test"][1][others])}
         f = {k: (accuracy(before, *s), accuracy(after, *s)) for k, s in sets.items()}
@@ -99,7 +100,7 @@ def main(fold:int=None, cache:str=None, trunk:str=None, out:str="runs/finetune",
     _, _, xt, yt = load_mnist()                       # MNIST test: once, at the end
     test0, tests = accuracy(before, xt / 255, yt), [accuracy(a, xt / 255, yt) for a in tuned]
     pct = lambda a: f"{100 * a:.2f}"
-    cmd = f"python bench/finetune_bench.py" + (f" --fold {fold} --cache CACHE --trunk TRUNK" if fold is not None else "") + f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen}"
+    cmd = f"python bench/finetune_bench.py" + (f" --fold {fold} --cache CACHE --trunk TRUNK" if fold is not None else "") + f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen} --distill {distill:g} --anchor {anchor:g}"
     lines = [f"`{cmd}`: one run, {time.time() - t0:.0f} s on 2 shared cores; base model: {name}, {before.version}",
              "", f"| unseen writer | digits given / tested | errors on the other half, before → after | cut | MNIST val % before → after | other {len(tested) - 1} writers % before → after | MNIST test % before → after |",
              "|---|---|---|---|---|---|---|"]
@@ -124,5 +125,7 @@ if __name__ == "__main__":
     p.add_argument("--replay", type=int, default=REPLAY, help="replay images per correction...")
     p.add_argument("--min-replay", type=int, default=MIN_REPLAY, help="...and at least this many")
     p.add_argument("--frozen", default=FROZEN, choices=("none", "norm", "trunk"), help="what stays as it is: nothing, batch normalisation, or that and the trunk")
-    p.add_argument("--recipes", dest="recipe", help='recipes to compare, "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN ..." (FROZEN: none, norm, trunk; 0 and 1 mean none and norm) (no MNIST test)')
+    p.add_argument("--distill", type=float, default=DISTILL, help="replay targets: 0, its labels; T > 0, the base model's outputs at temperature T")
+    p.add_argument("--anchor", type=float, default=ANCHOR, help="L2-SP: weight of the squared distance from the base model's weights; 0: none")
+    p.add_argument("--recipes", dest="recipe", help='recipes to compare, "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL] ..." (FROZEN: none, norm, trunk; 0 and 1 mean none and norm; DISTILL and ANCHOR as --distill and --anchor, default 0) (no MNIST test)')
     sys.exit(main(**vars(p.parse_args())))
