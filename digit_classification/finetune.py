@@ -125,6 +125,7 @@ def tune(net:keras.Model, x, y,       # the model; the corrections' images and l
     finally:
         for v, r in pulled: v.regularizer = r
     return net
+
 def accuracy(clf:Classifier, x, y)->float:
     "The share of images `x` that `clf` reads as `y`"
     x = np.reshape(x, (-1, 28, 28))
