@@ -153,10 +153,11 @@ def served(net:keras.Model, record:dict)->Classifier:
         (Path(tmp)/"model.json").write_text(json.dumps({k: record[k] for k in CARRIED if k in record}))
         return Classifier(Path(tmp)/"digits.tflite")
 
-def write_model(net:keras.Model, out, record:dict)->dict:
+def write_model(net:keras.Model, out, record:dict,
+                tflite:bytes=None)->dict:   # `net` already converted (the file that was judged); default: converted here
     "Write `digits.tflite`, `digits.keras` and `model.json` (with the tflite's sha256) into `out`; the record written"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    tfl = _to_tflite(net); record = {**record, "tflite_sha256": hashlib.sha256(tfl).hexdigest()}
+    tfl = tflite or _to_tflite(net); record = {**record, "tflite_sha256": hashlib.sha256(tfl).hexdigest()}
     bare = keras.models.clone_model(net); bare.set_weights(net.get_weights())   # no optimiser state in the file
     bare.save(out/"digits.part.keras"); (out/"digits.part.tflite").write_bytes(tfl)
     (out/"model.part.json").write_text(json.dumps(record, indent=1))
@@ -181,5 +182,5 @@ def finetune(out,                    # folder for the new model's files
     figs, ok = judge(before, after, {"corrections": (x[held], y[held]), "mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]})
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
               "epochs": epochs, "replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN, "figures": figs, "seconds": round(time.time() - t0)}
-    if ok: record = write_model(net, out, record)
+    if ok: record = write_model(net, out, record, after.model)   # the very file judged, not a second conversion
     return {"written": ok, "out": str(out), "version": record.get("tflite_sha256", "")[:12], **record}
