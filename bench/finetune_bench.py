@@ -20,7 +20,7 @@ import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist
 from digit_classification.finetune import ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MIN_REPLAY, REPLAY, accuracy, base_model, holdout_mask, reference_sets, served, tune
-from digit_classification.model import SEED, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
+from digit_classification.model import SEED, SPLIT, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
 def fold_model(k:int, cache, trunk, out)->Path:
@@ -31,7 +31,7 @@ def fold_model(k:int, cache, trunk, out)->Path:
     t0 = time.time(); pen, R, F, mnist_model = inputs(Path(cache), trunk)
     pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
     (_, ym), (_, ymv) = mnist_split(); folds = writer_folds(pen_w); train_w, val_w, test_w = folds[k]
-    head, t, thr, fit = fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, 6, 20)
+    head, t, thr, fit = fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, 6, SPLIT)
     save_model(assemble(mnist_model, head), path.parent, dict(version=5, cv_fold=k, seed=SEED, outputs="logits", classes=NUM_CLASSES + 1,
         temperature=round(t, 4), not_digit_threshold=round(thr, 4), train_writers=sorted(train_w), val_writers=sorted(val_w),
         test_writers=sorted(test_w), head_epochs=6, best_head_epoch=fit["best_epoch"], seconds=round(time.time() - t0)))
