@@ -11,6 +11,13 @@ them mixed with the replay of its training data (`finetune.reference_sets`: no w
 `digit-classification finetune` does but with no hold-back: the writer's other half judges. The LiteRT models before and after
 are compared on that other half, on MNIST validation and on the other tested writers; MNIST's test set is evaluated once, at the
 end, for the base model and each fine-tuned one.
+By default the fine-tuned model is `digit-classification finetune`'s: the base network with the given half as its correction
+memory (`finetune.with_memory`, `MEMORY_R` and `MEMORY_BETA`, or `--r` and `--beta`); `--method tune` fine-tunes the weights
+instead (`finetune.tune` with the recipe options), as `finetune` did before the memory; `--compare` runs both, side by side.
+Several folds may be given (`--fold 2 3 4`): one table, a block of rows per fold.
+`--choose` instead chooses the memory's r and beta on the folds' validation writers (never their test writers, never MNIST
+test): for each fold model and validation writer, 20 random halves as corrections, the other half judged, MNIST validation and
+the other validation writers' digits watched; the table goes to results/finetune_memory_choice.md.
 `--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL[:ANCHOR]] ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
 validation only (no MNIST test): how the recipe was chosen, added to results/finetune_recipes_foldK.md (the whole search).
 """
@@ -19,7 +26,8 @@ from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist
-from digit_classification.finetune import ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MIN_REPLAY, REPLAY, accuracy, base_model, holdout_mask, reference_sets, served, tune
+from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_MEAN_IMAGES, MEMORY_R, MIN_REPLAY, REPLAY,
+    accuracy, base_model, holdout_mask, memory_features, plain, reference_sets, served, tune, with_memory)
 from digit_classification.model import SEED, SPLIT, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
@@ -48,6 +56,12 @@ def personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen
     tune(net, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits", lr=lr, per_correction=replay, min_replay=min_replay, frozen=frozen, distill=distill, anchor=anchor)
     return served(net, base)
 
+def remember(model, refs, x, y, given, r=MEMORY_R, beta=MEMORY_BETA)->Classifier:
+    "The model at `model` with the `given` half of (x, y) as its correction memory, as `finetune` makes it and it would be served"
+    net, base, _ = base_model(model); net = plain(net)
+    mean = memory_features(net, refs["train"][0][:MEMORY_MEAN_IMAGES]).mean(0)
+    return served(with_memory(net, x[given], y[given], mean, r, beta), base)
+
 def errors(clf, x, y)->int: return int(round((1 - accuracy(clf, x, y)) * len(y)))
 
 def recipes(model, before, refs, mine, specs)->str:
@@ -70,57 +84,107 @@ def recipes(model, before, refs, mine, specs)->str:
     lines += [f"| {s} | " + " | ".join(str(e[w]) for w in mine) + f" | {sum(e.values())} | {100 * m:.2f}, {100 * lo:.2f} | {o:.0f} |" for s, e, m, lo, o, _ in rows]
     return "\n".join(lines)
 
-def main(fold:int=None, cache:str=None, trunk:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
-         replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None):
-    t0 = time.time()
-    model = fold_model(fold, cache, trunk, out) if fold is not None else MODEL_PATH
-    before = Classifier(model); _, base, _ = base_model(model)
-    refs = reference_sets(base); tested = base.get("test_writers") or sorted(set(refs["pen_test_writers"].tolist()))
+VAL_GRID = dict(r=(0.75, 0.78, 0.8, 0.82, 0.85), beta=(5.0, 10.0, 20.0))   # the memory's settings --choose tries
+
+def choose(folds, cache, trunk, out, splits:int=20)->str:
+    "A table: for each (r, beta), errors on the validation writers' judging halves before → after, and what MNIST validation and the other validation writers lose"
     from digit_classification.data import load_pendigits
-    pen = load_pendigits(); mine = {}
-    for w in tested:
-        x, y = writer_images([d for d in pen if d.writer == w], before); mine[w] = (x, y, holdout_mask(len(y), seed=1))
-    name = (f"fold {fold}'s model (unseen writers {', '.join(map(str, tested))}; validation writers {', '.join(map(str, base['val_writers']))})"
-            if fold is not None else "the shipped model")
-    if recipe:
-        text = recipes(model, before, refs, mine, recipe.split())
-        text = (f"`python bench/finetune_bench.py --fold {fold} --recipes \"{recipe}\"`: errors on each writer's other half after fine-tuning "
-                f"{name} on the first half; {time.time() - t0:.0f} s on 2 shared cores; no MNIST test\n\n" + text)
-        out = Path(__file__).parent/"results"/f"finetune_recipes_fold{fold}.md"   # each run's table is added: the file is the whole search
-        print(text); return out.write_text((out.read_text() + "\n" if out.exists() else "") + text + "\n")
-    rows, tuned = [], []
-    for w, (x, y, given) in mine.items():
-        after = personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor)
-        others = np.isin(refs["pen_test_writers"], [v for v in tested if v != w])
-        sets = {"val": refs["mnist_val"], "others": (refs["pen_test"][0][others], refs["pen_test"][1][others])}
-        f = {k: (accuracy(before, *s), accuracy(after, *s)) for k, s in sets.items()}
-        rows.append(dict(writer=w, given=int(given.sum()), tested=int((~given).sum()),
-                         errors=(errors(before, x[~given], y[~given]), errors(after, x[~given], y[~given])), **f))
-        tuned.append(after); print(rows[-1], flush=True)
-    _, _, xt, yt = load_mnist()                       # MNIST test: once, at the end
-    test0, tests = accuracy(before, xt / 255, yt), [accuracy(a, xt / 255, yt) for a in tuned]
-    pct = lambda a: f"{100 * a:.2f}"
-    cmd = f"python bench/finetune_bench.py" + (f" --fold {fold} --cache CACHE --trunk TRUNK" if fold is not None else "") + f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen} --distill {distill:g} --anchor {anchor:g}"
-    lines = [f"`{cmd}`: one run, {time.time() - t0:.0f} s on 2 shared cores; base model: {name}, {before.version}",
-             "", f"| unseen writer | digits given / tested | errors on the other half, before → after | cut | MNIST val % before → after | other {len(tested) - 1} writers % before → after | MNIST test % before → after |",
-             "|---|---|---|---|---|---|---|"]
-    for r, t in zip(rows, tests):
-        e0, e1 = r["errors"]; cut = f"{100 * (e0 - e1) / e0:.0f}%" + (" (1 error: nothing to halve)" if e0 == 1 else "") if e0 else "no errors to cut"
-        lines.append(f"| {r['writer']} | {r['given']} / {r['tested']} | {e0} → {e1} | {cut} | {pct(r['val'][0])} → {pct(r['val'][1])} | "
-                     f"{pct(r['others'][0])} → {pct(r['others'][1])} | {pct(test0)} → {pct(t)} |")
-    e0, e1 = sum(r["errors"][0] for r in rows), sum(r["errors"][1] for r in rows)
-    halved = [r["writer"] for r in rows if r["errors"][0] >= 2 and r["errors"][1] <= r["errors"][0] / 2]
-    many = [r["writer"] for r in rows if r["errors"][0] >= 2]
-    lines += ["", f"All {len(rows)}: {e0} → {e1} errors on {sum(r['tested'] for r in rows)} digits ({100 * (e0 - e1) / max(e0, 1):.0f}% fewer); "
-              f"errors at least halved on {len(halved)} of the {len(many)} writers with 2 or more errors before ({', '.join(map(str, many)) or 'none'}); "
-              f"MNIST test: largest drop {100 * max(test0 - t for t in tests):.2f} percentage points (goal: within 0.05)."]
+    (xm, _), (xv, yv) = mnist_split(); pen, res = load_pendigits(), {}
+    norm = lambda a: a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-6)
+    for k in folds:
+        model = fold_model(k, cache, trunk, out); net, base, _ = base_model(model); before = Classifier(model)
+        mean = memory_features(net, xm[:MEMORY_MEAN_IMAGES] / 255).mean(0)
+        H = lambda x: norm(memory_features(net, x) - mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
+        hv, zv = H(xv / 255), Z(xv / 255)
+        W = {w: (H(x), Z(x), y) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
+        wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())
+        for r, beta in [(r, b) for r in VAL_GRID["r"] for b in VAL_GRID["beta"]]:
+            pull = lambda h, M, L: beta * np.maximum((h @ M.T - r) / (1 - r), 0) @ L
+            e0 = e1 = 0; mv, oth = [], []
+            for w, (h, z, y) in W.items():
+                for s in range(splits):
+                    g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2; M, L = h[g], np.eye(z.shape[1])[y[g]]
+                    e0 += wrong(z[~g], y[~g]); e1 += wrong(z[~g] + pull(h[~g], M, L), y[~g])
+                    if s < 3: mv.append(wrong(zv + pull(hv, M, L), yv) - wrong(zv, yv)); oth.append(sum(wrong(W[v][1] + pull(W[v][0], M, L), W[v][2]) - wrong(W[v][1], W[v][2]) for v in W if v != w))
+            f = res.setdefault((r, beta), [0, 0, [], []]); f[0] += e0 / splits; f[1] += e1 / splits; f[2] += mv; f[3] += oth
+        print(k, "done", flush=True)
+    lines = ["| r | β | errors on the judging halves, before → after (mean of the random halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {r:g} | {b:g} | {e0:.1f} → {e1:.1f} | {100 * (1 - e1 / e0):.0f}% | {np.median(mv):+.0f}, {max(mv):+d} | {np.median(oth):+.0f}, {max(oth):+d} |"
+              for (r, b), (e0, e1, mv, oth) in res.items()]
+    return "\n".join(lines)
+
+def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
+         replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None,
+         method:str="memory", compare:bool=False, r:float=MEMORY_R, beta:float=MEMORY_BETA, choose_memory:bool=False):
+    t0 = time.time()
+    if choose_memory:
+        text = choose(fold, cache, trunk, out)
+        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK`: the correction memory's r and β, "
+                f"on the folds' validation writers (fold models {', '.join(map(str, fold))}; 20 random halves of each writer as corrections, the other half judged; "
+                f"MNIST validation and the other validation writers' digits watched on 3 of them); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
+        print(text); return (Path(__file__).parent/"results"/"finetune_memory_choice.md").write_text(text + "\n")
+    methods = ["memory", "tune"] if compare else [method]
+    tuned = lambda m, model, refs, x, y, given: (remember(model, refs, x, y, given, r, beta) if m == "memory" else
+        personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor))
+    _, _, xt, yt = load_mnist(); rows, names = [], []
+    from digit_classification.data import load_pendigits
+    pen = load_pendigits()
+    for k in (fold or [None]):
+        model = fold_model(k, cache, trunk, out) if k is not None else MODEL_PATH
+        before = Classifier(model); _, base, _ = base_model(model)
+        refs = reference_sets(base); tested = base.get("test_writers") or sorted(set(refs["pen_test_writers"].tolist()))
+        mine = {}
+        for w in tested:
+            x, y = writer_images([d for d in pen if d.writer == w], before); mine[w] = (x, y, holdout_mask(len(y), seed=1))
+        if recipe:
+            text = recipes(model, before, refs, mine, recipe.split())
+            text = (f"`python bench/finetune_bench.py --fold {k} --recipes \"{recipe}\"`: errors on each writer's other half after fine-tuning "
+                    f"fold {k}'s model on the first half; {time.time() - t0:.0f} s on 2 shared cores; no MNIST test\n\n" + text)
+            o = Path(__file__).parent/"results"/f"finetune_recipes_fold{k}.md"   # each run's table is added: the file is the whole search
+            print(text); o.write_text((o.read_text() + "\n" if o.exists() else "") + text + "\n"); continue
+        names.append(f"fold {k}'s model {before.version} (unseen writers {', '.join(map(str, tested))}; validation writers {', '.join(map(str, base['val_writers']))})"
+                     if k is not None else f"the shipped model {before.version}")
+        for w, (x, y, given) in mine.items():
+            others = np.isin(refs["pen_test_writers"], [v for v in tested if v != w])
+            sets = {"val": refs["mnist_val"], "others": (refs["pen_test"][0][others], refs["pen_test"][1][others])}
+            after = {m: tuned(m, model, refs, x, y, given) for m in methods}
+            row = dict(fold=k, writer=w, given=int(given.sum()), tested=int((~given).sum()), errors=[errors(before, x[~given], y[~given])] + [errors(a, x[~given], y[~given]) for a in after.values()],
+                       **{n: [accuracy(before, *s)] + [accuracy(a, *s) for a in after.values()] for n, s in sets.items()})
+            row["test"] = [accuracy(before, xt / 255, yt)] if not rows or rows[-1]["fold"] != k else [rows[-1]["test"][0]]
+            row["test"] += [accuracy(a, xt / 255, yt) for a in after.values()]   # MNIST test: once per model, at the end of its row
+            rows.append(row); print(row, flush=True)
+    if recipe: return
+    pct = lambda a: f"{100 * a:.2f}"; arrow = lambda v, f=str: " → ".join(f(a) for a in v)
+    opts = f" --r {r:g} --beta {beta:g}" if "memory" in methods else ""
+    opts += f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen} --distill {distill:g} --anchor {anchor:g}" if "tune" in methods else ""
+    cmd = "python bench/finetune_bench.py" + (f" --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK" if fold else "") + (" --compare" if compare else f" --method {method}") + opts
+    what = " → ".join(["before"] + [{"memory": "the correction memory", "tune": "the weights tuned"}[m] for m in methods])
+    lines = [f"`{cmd}`: one run, {time.time() - t0:.0f} s on 2 shared cores; base models: " + "; ".join(names), "",
+             f"| fold | unseen writer | digits given / tested | errors on the other half: {what} | cut | MNIST val %: {what} | the other unseen writers %: {what} | MNIST test %: {what} |",
+             "|---|---|---|---|---|---|---|---|"]
+    cut = lambda e0, e1: (f"{100 * (e0 - e1) / e0:.0f}%" + (" (1 error: nothing to halve)" if e0 == 1 else "")) if e0 else "no errors to cut"
+    for x in rows:
+        lines.append(f"| {x['fold']} | {x['writer']} | {x['given']} / {x['tested']} | {arrow(x['errors'])} | {' / '.join(cut(x['errors'][0], e) for e in x['errors'][1:])} | "
+                     f"{arrow(x['val'], pct)} | {arrow(x['others'], pct)} | {arrow(x['test'], pct)} |")
+    lines.append("")
+    for j, m in enumerate(methods, 1):
+        e0, e1 = sum(x["errors"][0] for x in rows), sum(x["errors"][j] for x in rows)
+        many = [x for x in rows if x["errors"][0] >= 2]; halved = [x for x in many if x["errors"][j] <= x["errors"][0] / 2]
+        lines.append(f"{what.split(' → ')[j].capitalize()}: {e0} → {e1} errors on {sum(x['tested'] for x in rows)} digits ({100 * (e0 - e1) / max(e0, 1):.0f}% fewer); "
+                     f"errors at least halved on {len(halved)} of the {len(many)} writers with 2 or more errors before ({', '.join(str(x['writer']) for x in many) or 'none'}); "
+                     f"MNIST test: largest drop {100 * max(x['test'][0] - x['test'][j] for x in rows):.2f} percentage points, MNIST validation {100 * max(x['val'][0] - x['val'][j] for x in rows):.2f} (goal: within 0.05).")
     save_table(__file__, "\n".join(lines))
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--fold", type=int, help="base model: this cross-validation fold's (default: the shipped model)")
+    p.add_argument("--fold", type=int, nargs="*", help="base models: these cross-validation folds' (default: the shipped model)")
     p.add_argument("--cache", help="bench/cv.py's cache (renders, features) for --fold"); p.add_argument("--trunk", help="the trunk's weights for --fold")
     p.add_argument("--out", default="runs/finetune", help="where fold models are made (once)")
+    p.add_argument("--method", default="memory", choices=("memory", "tune"), help="the correction memory (finetune's), or the weights tuned")
+    p.add_argument("--compare", action="store_true", help="both methods, side by side")
+    p.add_argument("--r", type=float, default=MEMORY_R, help="the memory's similarity threshold"); p.add_argument("--beta", type=float, default=MEMORY_BETA, help="the memory's pull")
+    p.add_argument("--choose", dest="choose_memory", action="store_true", help="choose r and beta on the folds' validation writers (no test writer, no MNIST test)")
     p.add_argument("--epochs", type=int, default=EPOCHS); p.add_argument("--lr", type=float, default=LEARNING_RATE)
     p.add_argument("--replay", type=int, default=REPLAY, help="replay images per correction...")
     p.add_argument("--min-replay", type=int, default=MIN_REPLAY, help="...and at least this many")

@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'FROZEN', 'DISTILL', 'ANCHOR', 'HOLDOUT',
-           'TOLERANCE', 'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets',
-           'tune', 'accuracy', 'judge', 'served', 'write_model', 'finetune']
+           'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS', 'CARRIED',
+           'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune', 'accuracy',
+           'judge', 'memory_features', 'plain', 'with_memory', 'memory_of', 'served', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -15,7 +16,7 @@ from .data import load_pendigits, page_strokes, split_writers
 from .classify import MODEL_PATH, Classifier
 from .feedback import FeedbackStore
 from .mnistify import mnistify
-from .model import KERAS_PATH, NOT_DIGIT, NOT_DIGIT_SEEDS, SEED, SPLIT, mnist_split, not_digit_renders, to_tflite
+from .model import INPUT_SHAPE, KERAS_PATH, NOT_DIGIT, NOT_DIGIT_SEEDS, SEED, SPLIT, mnist_split, not_digit_renders, to_tflite
 import keras
 
 # %% ../nbs/10_finetune.ipynb #f8f06
@@ -139,6 +140,52 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
         f["after"] >= f["before"] - TOLERANCE for k, f in figs.items() if k != "corrections")
     return figs, ok
 
+# %% ../nbs/10_finetune.ipynb #mm01
+# The memory: chosen on the cross-validation folds' validation writers (bench/results/finetune_memory_choice.md)
+MEMORY_R = 0.8             # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
+MEMORY_BETA = 10.0         # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
+MEMORY_SIZE = 1000         # corrections kept in the memory, the newest (each adds 1 KB to the LiteRT file and ~1 µs per drawing)
+MEMORY_MEAN_IMAGES = 5000  # MNIST training digits whose mean trunk features centre the comparison
+TUNE_EPOCHS = 0            # `finetune`'s default: no gradient step (`tune`) before the memory is written, only the memory
+
+def memory_features(net:keras.Model, x)->np.ndarray:   # images (N, 28, 28) in [0, 1]
+    "The trunk's features of `x` (N, 1024) in `net`: the outputs of its layers before `model.SPLIT`, flattened"
+    tr = keras.Sequential([keras.Input(INPUT_SHAPE)] + plain(net).layers[:SPLIT])
+    x = np.reshape(np.asarray(x, np.float32), (-1, *INPUT_SHAPE))
+    return np.concatenate([tr(x[i:i + 1000], training=False).numpy().reshape(len(x[i:i + 1000]), -1) for i in range(0, len(x), 1000)] or [np.zeros((0, 1))])
+
+def plain(net:keras.Model)->keras.Sequential:
+    "`net` without a memory: its own layers, in order (itself if it has none)"
+    if not any(l.name.startswith("memory_") for l in net.layers): return net
+    return keras.Sequential([keras.Input(INPUT_SHAPE)] + [l for l in net.layers if not isinstance(l, keras.layers.InputLayer) and not l.name.startswith("memory_")], name="digits")
+
+# %% ../nbs/10_finetune.ipynb #mm04
+def with_memory(net:keras.Model, x, y,          # the network; the corrections' images (N, 28, 28) and labels
+                mean:np.ndarray,                # the mean trunk features that centre the comparison (`memory_features` of MNIST digits, averaged)
+                r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE)->keras.Model:
+    "`net` (its memory, if any, dropped) with the newest `size` corrections (x, y) as its memory: one model, one LiteRT file"
+    if not 0 <= r < 1: raise ValueError(f"r must be in [0, 1), got {r!r}")
+    net = plain(net); x, y = np.asarray(x)[-size:], np.asarray(y, np.int64)[-size:]
+    m = memory_features(net, x) - mean; m = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
+    image = keras.Input(INPUT_SHAPE, name="image"); t = image
+    for layer in net.layers[:SPLIT]: t = layer(t)
+    z = t
+    for layer in net.layers[SPLIT:]: z = layer(z)
+    f = keras.layers.Flatten(name="memory_features")(t)
+    f = keras.layers.Normalization(mean=mean, variance=np.ones_like(mean), name="memory_centre")(f)
+    f = keras.layers.UnitNormalization(name="memory_unit")(f)
+    match = keras.layers.Dense(len(y), activation="relu", name="memory_match")
+    pull = keras.layers.Dense(net.output_shape[-1], use_bias=False, name="memory_labels")
+    out = keras.Model(image, keras.layers.Add(name="memory_pull")([z, pull(match(f))]), name="digits")
+    match.set_weights([m.T.astype(np.float32) / (1 - r), np.full(len(y), -r / (1 - r), np.float32)])
+    pull.set_weights([beta * np.eye(net.output_shape[-1], dtype=np.float32)[y]])
+    return out
+
+def memory_of(net:keras.Model)->np.ndarray:
+    "The labels of the corrections in `net`'s memory (empty when it has none)"
+    if "memory_labels" not in [l.name for l in net.layers]: return np.zeros(0, np.int64)
+    return net.get_layer("memory_labels").get_weights()[0].argmax(1)
+
 # %% ../nbs/10_finetune.ipynb #f8f16
 CARRIED = ("seed", "outputs", "temperature", "not_digit_threshold", "val_writers", "test_writers")   # what the base model's record passes on
 
@@ -168,19 +215,26 @@ def write_model(net:keras.Model, out, record:dict,
 def finetune(out,                    # folder for the new model's files
              feedback_db=None,       # the corrections store (a `--feedback-db` value; default: the file in the user's data folder)
              model=None,             # the model to start from (default: the shipped digits.tflite)
-             epochs:int=EPOCHS,      # passes over the corrections and the replay
+             epochs:int=TUNE_EPOCHS, # passes of `tune` over the corrections and the replay before the memory is written (0: none, the memory alone)
              seed:int=SEED,          # seed of the held-back half, the replay sample and the training
              data=None,              # data folder (default: $DIGIT_CLASSIFICATION_DATA or the cache)
              refs:dict=None)->dict:  # `reference_sets` already loaded (default: loaded here)
-    "Fine-tune `model` on the corrections in `feedback_db`; write it to `out` only if it does not regress; returns what happened"
+    """Learn the corrections in `feedback_db`: `model` with them as its memory (and, with `epochs`, tuned on them first),
+    judged with half of them held back; written to `out`, with all of them in its memory, only if it does not regress"""
     t0, (net, base, path) = time.time(), base_model(model)
     x, y = corrections(FeedbackStore(feedback_db))
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
-    held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
-    tune(net, x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)
-    after, before = served(net, base), Classifier(path)
-    figs, ok = judge(before, after, {"corrections": (x[held], y[held]), "mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]})
+    held, refs, net = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data), plain(net)
+    if epochs: tune(net, x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)
+    mean = memory_features(net, refs["train"][0][:MEMORY_MEAN_IMAGES]).mean(0)   # the replay starts with MNIST's training digits
+    before, sets = Classifier(path), {"mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]}
+    figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean), base), {"corrections": (x[held], y[held]), **sets})
+    whole = with_memory(net, x, y, mean); after = served(whole, base)          # the file to write: every correction in its memory
+    written = {k: accuracy(after, *s) for k, s in sets.items()} if ok else {}
+    ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
-              "epochs": epochs, "replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN, "figures": figs, "seconds": round(time.time() - t0)}
-    if ok: record = write_model(net, out, record, after.model)   # the very file judged, not a second conversion
+              "memory": {"corrections": len(memory_of(whole)), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+              **({"replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN} if epochs else {}),
+              "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
+    if ok: record = write_model(whole, out, record, after.model)   # the very file judged, not a second conversion
     return {"written": ok, "out": str(out), "version": record.get("tflite_sha256", "")[:12], **record}
