@@ -1,0 +1,64 @@
+"""The correction memory's cost: LiteRT file size and classify latency with k corrections in the memory, beside the model without one.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data nice python bench/memory_bench.py [--n 300]
+The shipped network gets a memory (`finetune.with_memory`) of k = 300, 1,000 (`MEMORY_SIZE`), 3,000 and 10,000 corrections
+(pen digits drawn as the page sends them, then MNIST training digits), each converted as `finetune` writes it (int8 weights,
+dynamic range). The files are timed in a child process that never imports TensorFlow (it slows NumPy): `classify()`'s model
+step, `Classifier.predict` of one 28x28 image, each model in turn for every image (rotating order), p50 of the per-image best
+of 3. The same child checks the LiteRT files against Keras: the corrections in each memory read as their labels, and how far
+the int8 logits are from the float ones.
+"""
+import argparse, json, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+from digit_classification.testing import save_table
+
+CHILD = """import json, sys, time, numpy as np
+from digit_classification.classify import Classifier
+d, n = sys.argv[1], int(sys.argv[2]); spec = json.load(open(d + "/spec.json")); x = np.load(d + "/x.npy")[:n]
+clfs = [Classifier(d + f"/{k}/digits.tflite") for k in spec["ks"]]
+for c in clfs: c.predict(x[:1])
+best = np.full((len(clfs), n), np.inf)
+for rep in range(3):
+    for i in range(n):
+        for j in np.roll(np.arange(len(clfs)), i + rep):
+            t0 = time.perf_counter(); clfs[j].predict(x[i:i + 1]); best[j, i] = min(best[j, i], time.perf_counter() - t0)
+out = {}
+for j, k in enumerate(spec["ks"]):
+    m = np.load(d + f"/{k}/check.npz"); z = clfs[j]._logits(m["x"]) * clfs[j].temperature
+    out[k] = dict(p50_ms=1000 * float(np.median(best[j])), read=float((z[:, :10].argmax(1) == m["y"]).mean()) if len(m["y"]) else None,
+                  dz=float(np.abs(z - m["z"]).max()), conf=float(np.median(clfs[j].predict(m["x"])[0].max(1))) if len(m["y"]) else None)
+print(json.dumps(out))"""
+
+def main(n:int=300, ks=(0, 300, 1000, 3000, 10000)):
+    import keras
+    from digit_classification.data import load_pendigits, page_strokes
+    from digit_classification.finetune import MEMORY_MEAN_IMAGES, CARRIED, base_model, memory_features, with_memory, _to_tflite
+    from digit_classification.mnistify import mnistify
+    from digit_classification.model import mnist_split
+    t0 = time.time(); net, base, path = base_model()
+    pen = load_pendigits(); (xm, ym), _ = mnist_split()
+    xp = np.stack([mnistify(page_strokes(d.strokes, 280)) for d in pen]); yp = np.array([d.label for d in pen])
+    xs, ys = np.concatenate([xp, xm[:max(ks)] / 255]).astype(np.float32), np.concatenate([yp, ym[:max(ks)]])
+    mean = memory_features(net, xm[:MEMORY_MEAN_IMAGES] / 255).mean(0)
+    d = Path(tempfile.mkdtemp()); sizes = {}
+    for k in ks:
+        m = with_memory(net, xs[:k], ys[:k], mean, size=max(k, 1)) if k else net
+        (d/str(k)).mkdir(); tfl = _to_tflite(m); (d/str(k)/"digits.tflite").write_bytes(tfl); sizes[k] = len(tfl)
+        (d/str(k)/"model.json").write_text(json.dumps({c: base[c] for c in CARRIED if c in base}))
+        pick = np.random.default_rng(0).choice(k, min(k, 300), replace=False) if k else np.zeros(0, int)
+        np.savez(d/str(k)/"check.npz", x=xs[pick], y=ys[pick], z=m.predict(xs[pick][..., None], verbose=0) if k else np.zeros((0, 11)))
+    np.save(d/"x.npy", xp[np.random.default_rng(1).choice(len(xp), n, replace=False)]); (d/"spec.json").write_text(json.dumps({"ks": [str(k) for k in ks]}))
+    r = json.loads(subprocess.run([sys.executable, "-c", CHILD, str(d), str(n)], capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+    b = r["0"]["p50_ms"]
+    lines = [f"`python bench/memory_bench.py --n {n}`: one run, {time.time() - t0:.0f} s on 2 shared cores; the shipped network, its memory of k corrections",
+             "", "| corrections in the memory | LiteRT file | one image, `Classifier.predict` p50 | ÷ no memory | corrections read as their label (LiteRT, 300 of them) | their confidence (median) | largest logit gap, int8 file vs Keras |",
+             "|---|---|---|---|---|---|---|"]
+    for k in ks:
+        f = r[str(k)]
+        lines.append(f"| {k:,} | {sizes[k] / 1e6:.2f} MB | {f['p50_ms']:.3f} ms | {f['p50_ms'] / b:.2f} | " + (f"{100 * f['read']:.1f}% | {f['conf']:.3f} | {f['dz']:.3f} |" if k else "– | – | – |"))
+    save_table(__file__, "\n".join(lines))
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0]); p.add_argument("--n", type=int, default=300, help="images timed")
+    sys.exit(main(**vars(p.parse_args())))
