@@ -6,7 +6,7 @@
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'FROZEN', 'DISTILL', 'ANCHOR', 'HOLDOUT',
            'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS', 'CARRIED',
            'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune', 'accuracy',
-           'judge', 'memory_features', 'plain', 'with_memory', 'memory_of', 'served', 'write_model', 'finetune']
+           'judge', 'memory_features', 'plain', 'memory_of', 'with_memory', 'served', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -160,13 +160,24 @@ def plain(net:keras.Model)->keras.Sequential:
     return keras.Sequential([keras.Input(INPUT_SHAPE)] + [l for l in net.layers if not isinstance(l, keras.layers.InputLayer) and not l.name.startswith("memory_")], name="digits")
 
 # %% ../nbs/10_finetune.ipynb #mm04
-def with_memory(net:keras.Model, x, y,          # the network; the corrections' images (N, 28, 28) and labels
+def memory_of(net:keras.Model)->tuple:
+    "The corrections in `net`'s memory: their centred, unit-length trunk features (k, 1024) and their labels (k,); empty when it has none"
+    if "memory_match" not in [l.name for l in net.layers]: return np.zeros((0, 1)), np.zeros(0, np.int64)
+    kernel, bias = net.get_layer("memory_match").get_weights(); r = -bias[0] / (1 - bias[0])   # bias = -r / (1 - r)
+    return kernel.T * (1 - r), net.get_layer("memory_labels").get_weights()[0].argmax(1)
+
+def with_memory(net:keras.Model, x, y,          # the network (with a memory or not); the corrections' images (N, 28, 28) and labels
                 mean:np.ndarray,                # the mean trunk features that centre the comparison (`memory_features` of MNIST digits, averaged)
                 r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE)->keras.Model:
-    "`net` (its memory, if any, dropped) with the newest `size` corrections (x, y) as its memory: one model, one LiteRT file"
+    """`net` with the corrections (x, y) added to its memory (a correction already in it is not added twice), the newest
+    `size` kept: one model, one LiteRT file"""
     if not 0 <= r < 1: raise ValueError(f"r must be in [0, 1), got {r!r}")
-    net = plain(net); x, y = np.asarray(x)[-size:], np.asarray(y, np.int64)[-size:]
+    (m0, y0), net = memory_of(net), plain(net)
     m = memory_features(net, x) - mean; m = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
+    if len(y0):
+        again = ((m0 @ m.T > 1 - 1e-4) & (y0[:, None] == np.asarray(y)[None])).any(1)   # the same drawing, the same label
+        m, y = np.concatenate([m0[~again], m]), np.concatenate([y0[~again], y])
+    m, y = m[-size:], np.asarray(y, np.int64)[-size:]
     image = keras.Input(INPUT_SHAPE, name="image"); t = image
     for layer in net.layers[:SPLIT]: t = layer(t)
     z = t
@@ -180,11 +191,6 @@ def with_memory(net:keras.Model, x, y,          # the network; the corrections' 
     match.set_weights([m.T.astype(np.float32) / (1 - r), np.full(len(y), -r / (1 - r), np.float32)])
     pull.set_weights([beta * np.eye(net.output_shape[-1], dtype=np.float32)[y]])
     return out
-
-def memory_of(net:keras.Model)->np.ndarray:
-    "The labels of the corrections in `net`'s memory (empty when it has none)"
-    if "memory_labels" not in [l.name for l in net.layers]: return np.zeros(0, np.int64)
-    return net.get_layer("memory_labels").get_weights()[0].argmax(1)
 
 # %% ../nbs/10_finetune.ipynb #f8f16
 CARRIED = ("seed", "outputs", "temperature", "not_digit_threshold", "val_writers", "test_writers")   # what the base model's record passes on
@@ -224,8 +230,8 @@ def finetune(out,                    # folder for the new model's files
     t0, (net, base, path) = time.time(), base_model(model)
     x, y = corrections(FeedbackStore(feedback_db))
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
-    held, refs, net = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data), plain(net)
-    if epochs: tune(net, x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)
+    held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
+    if epochs: net = tune(plain(net), x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)   # the old memory would not match: a new one
     mean = memory_features(net, refs["train"][0][:MEMORY_MEAN_IMAGES]).mean(0)   # the replay starts with MNIST's training digits
     before, sets = Classifier(path), {"mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]}
     figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean), base), {"corrections": (x[held], y[held]), **sets})
@@ -233,7 +239,7 @@ def finetune(out,                    # folder for the new model's files
     written = {k: accuracy(after, *s) for k, s in sets.items()} if ok else {}
     ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
-              "memory": {"corrections": len(memory_of(whole)), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+              "memory": {"corrections": len(memory_of(whole)[1]), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
               **({"replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN} if epochs else {}),
               "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
     if ok: record = write_model(whole, out, record, after.model)   # the very file judged, not a second conversion
