@@ -99,7 +99,7 @@ def choose(folds, cache, trunk, out, splits:int=20)->str:
         W = {w: (H(x), Z(x), y) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
         wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())
         for r, beta in [(r, b) for r in VAL_GRID["r"] for b in VAL_GRID["beta"]]:
-            pull = lambda h, M, L: beta * np.maximum((h @ M.T - r) / (1 - r), 0) @ L
+            pull = lambda h, M, L: np.minimum(beta * np.maximum((h @ M.T - r) / (1 - r), 0) @ L, beta)   # with_memory's layers, in NumPy
             e0 = e1 = 0; mv, oth = [], []
             for w, (h, z, y) in W.items():
                 for s in range(splits):

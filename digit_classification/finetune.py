@@ -144,7 +144,7 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
 # The memory: chosen on the cross-validation folds' validation writers (bench/results/finetune_memory_choice.md)
 MEMORY_R = 0.8             # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
 MEMORY_BETA = 10.0         # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
-MEMORY_SIZE = 1000         # corrections kept in the memory, the newest (each adds 1 KB to the LiteRT file and ~1 µs per drawing)
+MEMORY_SIZE = 1000         # corrections kept in the memory, the newest (each adds ~1 KB to the LiteRT file; 1,000 add ~0.015 ms per drawing)
 MEMORY_MEAN_IMAGES = 5000  # MNIST training digits whose mean trunk features centre the comparison
 TUNE_EPOCHS = 0            # `finetune`'s default: no gradient step (`tune`) before the memory is written, only the memory
 
@@ -187,7 +187,8 @@ def with_memory(net:keras.Model, x, y,          # the network (with a memory or 
     f = keras.layers.UnitNormalization(name="memory_unit")(f)
     match = keras.layers.Dense(len(y), activation="relu", name="memory_match")
     pull = keras.layers.Dense(net.output_shape[-1], use_bias=False, name="memory_labels")
-    out = keras.Model(image, keras.layers.Add(name="memory_pull")([z, pull(match(f))]), name="digits")
+    capped = keras.layers.ReLU(max_value=beta, name="memory_cap")(pull(match(f)))   # however many corrections match: at most beta
+    out = keras.Model(image, keras.layers.Add(name="memory_pull")([z, capped]), name="digits")
     match.set_weights([m.T.astype(np.float32) / (1 - r), np.full(len(y), -r / (1 - r), np.float32)])
     pull.set_weights([beta * np.eye(net.output_shape[-1], dtype=np.float32)[y]])
     return out
