@@ -194,7 +194,7 @@ def cmd_feedback_export(args):
     except OSError as e: raise CommandError(f"cannot write to {args.out}: {e.strerror or e}") from None
 
 def cmd_finetune(args):
-    "Fine-tune the served model on the store's corrections; write it to --out only if it does not regress"
+    "Learn the store's corrections: the served model with them as its memory, written to --out only if it does not regress"
     needs("dev", "tensorflow")
     from digit_classification.finetune import finetune
     try: r = finetune(**_params(args))
