@@ -17,7 +17,7 @@ from digit_classification.model import (SEED, SPLIT, NOT_DIGIT, NUM_CLASSES, NOT
     mnist_split, training_renders, eval_renders, not_digit_renders, render, _u8)
 from digit_classification.testing import save_table
 
-N_PHOTOS = 500   # pen digits photographed on paper for the figures (150 ms each to make)
+N_PHOTOS = 2000   # pen digits photographed on paper for the figures (150 ms each to make)
 
 def renders(pen, path:Path)->dict:
     "Every image the folds need, made once (or read from `path`)"

@@ -103,8 +103,8 @@ def paper_ink(img)->np.ndarray:
     lo = max(4 * noise, 0.25 * hi); top = max(0.6 * hi, lo + 1e-3)
     ink = np.clip((s - lo) / (top - lo), 0, 1)
     lab, n = ndimage.label(ink > 0.5)
-    if n > 1:                                                           # specks of dust and noise: drop the small pieces
-        area = ndimage.sum_labels(np.ones_like(ink), lab, range(1, n + 1))
+    if n:                                                               # only ink near the strong pieces is kept:
+        area = ndimage.sum_labels(np.ones_like(ink), lab, range(1, n + 1))   # faint noise elsewhere and specks of dust go
         small = np.concatenate([[False], area < 0.05 * area.max()])
         ink = ink * ndimage.binary_dilation(~small[lab] & (lab > 0), iterations=2)
     return ink.astype(np.float32)
