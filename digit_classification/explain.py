@@ -61,7 +61,8 @@ def _graph(model:bytes, it:Interpreter)->tuple:
     ops, layers = _operators(model), []
     for name, (x, w, *_), (y, *_), stride in (o for o in ops if o[0] in ("CONV_2D", "DEPTHWISE_CONV_2D")):
         layers.append(Layer(f"conv {len(layers) + 1}", shape[w][1:3], stride, shape[y][1:], y))
-    dense = [o for o in ops if o[0] == "FULLY_CONNECTED"]
+    fc = [o for o in ops if o[0] == "FULLY_CONNECTED"]; read = {o[1][0] for o in fc}
+    dense = [o for o in fc if len(o[1]) > 2 and o[1][2] >= 0 and o[2][0] not in read]   # the output layer: not a correction memory's (chapter 10: one has no bias, the other feeds it)
     if not layers or not dense: raise ModelError("the model has no convolution or no dense layer to look into")
     return layers, dense[-1][1][0]
 
