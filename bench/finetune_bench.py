@@ -15,7 +15,8 @@ By default the fine-tuned model is `digit-classification finetune`'s: the base n
 memory (`finetune.with_memory`, `MEMORY_R` and `MEMORY_BETA`, or `--r` and `--beta`); `--method tune` fine-tunes the weights
 instead (`finetune.tune` with the recipe options), as `finetune` did before the memory; `--compare` runs both, side by side.
 Several folds may be given (`--fold 2 3 4`): one table, a block of rows per fold.
-`--choose` instead chooses the memory's r and beta on the folds' validation writers (never their test writers, never MNIST
+`--choose` instead chooses the memory's r and beta, and whether each correction is also remembered moved by a pixel each
+way (`MEMORY_SHIFTS`), on the folds' validation writers (never their test writers, never MNIST
 test): for each fold model and validation writer, 20 random halves as corrections, the other half judged, MNIST validation and
 the other validation writers' digits watched; the table goes to results/finetune_memory_choice.md.
 `--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL[:ANCHOR]] ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist
-from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_MEAN_IMAGES, MEMORY_R, MIN_REPLAY, REPLAY,
+from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_MEAN_IMAGES, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
     accuracy, base_model, holdout_mask, memory_features, plain, reference_sets, served, tune, with_memory)
 from digit_classification.model import SEED, SPLIT, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
@@ -84,7 +85,7 @@ def recipes(model, before, refs, mine, specs)->str:
     lines += [f"| {s} | " + " | ".join(str(e[w]) for w in mine) + f" | {sum(e.values())} | {100 * m:.2f}, {100 * lo:.2f} | {o:.0f} |" for s, e, m, lo, o, _ in rows]
     return "\n".join(lines)
 
-VAL_GRID = dict(r=(0.75, 0.78, 0.8, 0.82, 0.85), beta=(5.0, 10.0, 20.0))   # the memory's settings --choose tries
+VAL_GRID = dict(r=(0.75, 0.78, 0.8, 0.82, 0.85, 0.88), beta=(5.0, 10.0, 20.0), shifts=((), MEMORY_SHIFTS))   # the memory's settings --choose tries
 
 def choose(folds, cache, trunk, out, splits:int=20)->str:
     "A table: for each (r, beta), errors on the validation writers' judging halves before → after, and what MNIST validation and the other validation writers lose"
@@ -96,22 +97,23 @@ def choose(folds, cache, trunk, out, splits:int=20)->str:
         mean = memory_features(net, xm[:MEMORY_MEAN_IMAGES] / 255).mean(0)
         H = lambda x: norm(memory_features(net, x) - mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
         hv, zv = H(xv / 255), Z(xv / 255)
-        W = {w: (H(x), Z(x), y) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
+        W = {w: (H(x), Z(x), y, [H(np.roll(x, s, axis=(1, 2))) for s in MEMORY_SHIFTS]) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
         wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())
-        for r, beta in [(r, b) for r in VAL_GRID["r"] for b in VAL_GRID["beta"]]:
+        for r, beta, shifts in [(r, b, s) for r in VAL_GRID["r"] for b in VAL_GRID["beta"] for s in VAL_GRID["shifts"]]:
             pull = lambda h, M, L: np.minimum(beta * np.maximum((h @ M.T - r) / (1 - r), 0) @ L, beta)   # with_memory's layers, in NumPy
             e0 = e1 = 0; mv, oth = [], []
-            for w, (h, z, y) in W.items():
+            for w, (h, z, y, hs) in W.items():
                 for s in range(splits):
-                    g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2; M, L = h[g], np.eye(z.shape[1])[y[g]]
+                    g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2
+                    M, L = np.concatenate([h[g]] + [q[g] for q in hs[:len(shifts)]]), np.eye(z.shape[1])[np.tile(y[g], 1 + len(shifts))]
                     e0 += wrong(z[~g], y[~g]); e1 += wrong(z[~g] + pull(h[~g], M, L), y[~g])
                     if s < 3: mv.append(wrong(zv + pull(hv, M, L), yv) - wrong(zv, yv)); oth.append(sum(wrong(W[v][1] + pull(W[v][0], M, L), W[v][2]) - wrong(W[v][1], W[v][2]) for v in W if v != w))
-            f = res.setdefault((r, beta), [0, 0, [], []]); f[0] += e0 / splits; f[1] += e1 / splits; f[2] += mv; f[3] += oth
+            f = res.setdefault((r, beta, len(shifts)), [0, 0, [], []]); f[0] += e0 / splits; f[1] += e1 / splits; f[2] += mv; f[3] += oth
         print(k, "done", flush=True)
-    lines = ["| r | β | errors on the judging halves, before → after (mean of the random halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
-             "|---|---|---|---|---|---|"]
-    lines += [f"| {r:g} | {b:g} | {e0:.1f} → {e1:.1f} | {100 * (1 - e1 / e0):.0f}% | {np.median(mv):+.0f}, {max(mv):+d} | {np.median(oth):+.0f}, {max(oth):+d} |"
-              for (r, b), (e0, e1, mv, oth) in res.items()]
+    lines = ["| r | β | shifted copies per correction | errors on the judging halves, before → after (mean of the random halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r:g} | {b:g} | {n} | {e0:.1f} → {e1:.1f} | {100 * (1 - e1 / e0):.0f}% | {np.median(mv):+.0f}, {max(mv):+d} | {np.median(oth):+.0f}, {max(oth):+d} |"
+              for (r, b, n), (e0, e1, mv, oth) in res.items()]
     return "\n".join(lines)
 
 def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
@@ -120,7 +122,7 @@ def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune"
     t0 = time.time()
     if choose_memory:
         text = choose(fold, cache, trunk, out)
-        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK`: the correction memory's r and β, "
+        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK`: the correction memory's r, β and shifted copies, "
                 f"on the folds' validation writers (fold models {', '.join(map(str, fold))}; 20 random halves of each writer as corrections, the other half judged; "
                 f"MNIST validation and the other validation writers' digits watched on 3 of them); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
         print(text); return (Path(__file__).parent/"results"/"finetune_memory_choice.md").write_text(text + "\n")

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'FROZEN', 'DISTILL', 'ANCHOR', 'HOLDOUT',
-           'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS', 'CARRIED',
-           'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune', 'accuracy',
-           'judge', 'memory_features', 'plain', 'memory_of', 'with_memory', 'served', 'write_model', 'finetune']
+           'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SHIFTS', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS',
+           'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune',
+           'accuracy', 'judge', 'memory_features', 'plain', 'memory_of', 'with_memory', 'served', 'write_model',
+           'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -142,9 +143,10 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
 
 # %% ../nbs/10_finetune.ipynb #mm01
 # The memory: chosen on the cross-validation folds' validation writers (bench/results/finetune_memory_choice.md)
-MEMORY_R = 0.8             # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
-MEMORY_BETA = 10.0         # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
-MEMORY_SIZE = 1000         # corrections kept in the memory, the newest (each adds ~1 KB to the LiteRT file; 1,000 add ~0.015 ms per drawing)
+MEMORY_R = 0.85            # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
+MEMORY_BETA = 20.0         # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
+MEMORY_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))   # each correction is also remembered moved by a pixel each way (rows, columns)
+MEMORY_SIZE = 5000         # entries kept in the memory, the newest: 1,000 corrections with their shifts (each entry adds ~1 KB to the LiteRT file)
 MEMORY_MEAN_IMAGES = 5000  # MNIST training digits whose mean trunk features centre the comparison
 TUNE_EPOCHS = 0            # `finetune`'s default: no gradient step (`tune`) before the memory is written, only the memory
 
@@ -168,11 +170,15 @@ def memory_of(net:keras.Model)->tuple:
 
 def with_memory(net:keras.Model, x, y,          # the network (with a memory or not); the corrections' images (N, 28, 28) and labels
                 mean:np.ndarray,                # the mean trunk features that centre the comparison (`memory_features` of MNIST digits, averaged)
-                r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE)->keras.Model:
-    """`net` with the corrections (x, y) added to its memory (a correction already in it is not added twice), the newest
-    `size` kept: one model, one LiteRT file"""
+                r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE,
+                shifts=MEMORY_SHIFTS)->keras.Model:   # (rows, columns) each correction is also remembered moved by
+    """`net` with the corrections (x, y), and each moved by `shifts`, added to its memory (an entry already in it is not
+    added twice), the newest `size` entries kept: one model, one LiteRT file"""
     if not 0 <= r < 1: raise ValueError(f"r must be in [0, 1), got {r!r}")
     (m0, y0), net = memory_of(net), plain(net)
+    x = np.asarray(x, np.float32).reshape(-1, 28, 28)
+    x = np.stack([x] + [np.roll(x, s, axis=(1, 2)) for s in shifts], 1).reshape(-1, 28, 28)   # each correction, then its shifts
+    y = np.repeat(np.asarray(y, np.int64), 1 + len(shifts))
     m = memory_features(net, x) - mean; m = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
     if len(y0):
         again = ((m0 @ m.T > 1 - 1e-4) & (y0[:, None] == np.asarray(y)[None])).any(1)   # the same drawing, the same label
@@ -240,7 +246,7 @@ def finetune(out,                    # folder for the new model's files
     written = {k: accuracy(after, *s) for k, s in sets.items()} if ok else {}
     ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
-              "memory": {"corrections": len(memory_of(whole)[1]), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+              "memory": {"entries": len(memory_of(whole)[1]), "shifts": len(MEMORY_SHIFTS), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
               **({"replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN} if epochs else {}),
               "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
     if ok: record = write_model(whole, out, record, after.model)   # the very file judged, not a second conversion
