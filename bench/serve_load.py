@@ -34,15 +34,15 @@ CPUS = len(os.sched_getaffinity(0))
 SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
            "gevent_before": lambda port: [sys.executable, str(HERE/"gevent_before.py"), str(port)],
            "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
-           "granian": lambda port: _granian(port, "--access-log"),
-           "granian_nolog": lambda port: _granian(port)}
+           "granian": lambda port: granian_cmd(port, "--access-log"),
+           "granian_nolog": lambda port: granian_cmd(port)}
 WHAT = {"serve": "serve (gevent, one worker per CPU, connections in turn)",
         "gevent_before": "gevent_before (serve in a28fdbe: no turns, gunicorn's logger)",
         "gthread_today": "gthread_today (1 worker × 4 threads)",
         "granian": "granian (WSGI, one worker per CPU × 2 threads, access log)",
         "granian_nolog": "granian_nolog (the same, no access log)"}
 
-def _granian(port:int, *options)->list:
+def granian_cmd(port:int, *options)->list:
     "granian serving `create_app()` through its WSGI interface, one worker per CPU, 2 blocking threads each"
     return [str(BIN/"granian"), "--interface", "wsgi", "--factory", "--workers", str(CPUS), "--blocking-threads", "2",
             "--port", str(port), *options, "digit_classification.app:create_app"]
