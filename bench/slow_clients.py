@@ -60,7 +60,7 @@ def main():
             print(name, "flood", r, file=sys.stderr, flush=True)
     ms = lambda v: "timeout" if not np.isfinite(v) else f"{v:.0f} ms"
     failed = lambda f: f" ({', '.join(f'{n} {e}' for e, n in f.items())})" if f else ""
-    lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood}`: "
+    lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood} --servers {' '.join(args.servers)}`: "
              f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; probes every 0.1 s, "
              "a new connection each, 5 s timeout", "",
              "| server | attack | most connections open | probes answered | p50 | p99 | peak RSS |", "|---|---|---|---|---|---|---|"]
