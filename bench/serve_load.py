@@ -1,10 +1,13 @@
-"""`serve` beside `serve` before issue 14, in one run: one client's latency, 32 clients' throughput, and the app's own work.
+"""`serve` beside `serve` before issue 14 and beside granian, in one run: one client's latency, 32 clients' throughput, and the app's own work.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_load.py [--rounds 3] [--seconds 10] [--n 200] [--clients 32]
+        [--servers serve gevent_before gthread_today granian granian_nolog]
 Servers, all up for the whole run on free ports: `digit-classification serve` with its defaults (gevent, one worker per CPU),
 `bench/gevent_before.py` (serve as measured in a28fdbe: a connection whose next request has come is served again before
-the others, and gunicorn's own access logger) and `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
-client on a warm thread).
+the others, and gunicorn's own access logger), `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
+client on a warm thread), and the candidate with a compiled HTTP path: granian (Rust, hyper) running our app through its WSGI
+interface, one worker per CPU, 2 blocking threads each (of 1, 2, 4 and 64 in a trial, 2 gave the most requests/s), with its
+access log (`granian`, an access line per request as `serve` writes) and without (`granian_nolog`, its best case).
 Bodies: `--n` UCI pen digits as the page sends them (strokes on a 336 px canvas). In each round, in turn:
   - one client: each server gets the bodies over one keep-alive connection (`app_bench.raw_post`), in blocks of 50 in turn;
   - the app's own work: the same bodies through the WSGI app called in this process (no server, no HTTP), before and after;
@@ -16,6 +19,7 @@ with nothing for HTTP, gunicorn or the load generator (wrk runs on the same CPUs
 time per request under wrk (master and workers, from /proc) is given beside it: it does not depend on who else uses the machine;
 so is wrk's own (its user and system time, from the kernel's accounting of the finished process), which the ideal leaves out.
 Medians over rounds; the machine is shared, so the load average is printed too.
+Needs: `pip install granian` for the granian columns (2.8.9 measured).
 """
 import argparse, json, os, re, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -29,7 +33,19 @@ BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
 SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
            "gevent_before": lambda port: [sys.executable, str(HERE/"gevent_before.py"), str(port)],
-           "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)]}
+           "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
+           "granian": lambda port: granian_cmd(port, "--access-log"),
+           "granian_nolog": lambda port: granian_cmd(port)}
+WHAT = {"serve": "serve (gevent, one worker per CPU, connections in turn)",
+        "gevent_before": "gevent_before (serve in a28fdbe: no turns, gunicorn's logger)",
+        "gthread_today": "gthread_today (1 worker × 4 threads)",
+        "granian": "granian (WSGI, one worker per CPU × 2 threads, access log)",
+        "granian_nolog": "granian_nolog (the same, no access log)"}
+
+def granian_cmd(port:int, *options)->list:
+    "granian serving `create_app()` through its WSGI interface, one worker per CPU, 2 blocking threads each"
+    return [str(BIN/"granian"), "--interface", "wsgi", "--factory", "--workers", str(CPUS), "--blocking-threads", "2",
+            "--port", str(port), *options, "digit_classification.app:create_app"]
 
 def lua(bodies:list)->str:
     "A wrk script that POSTs `bodies` in turn as JSON"
@@ -75,7 +91,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3); ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--n", type=int, default=200); ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--servers", nargs="+", choices=list(SERVERS), default=list(SERVERS), help="gthread_today is always run: the baseline")
     args = ap.parse_args()
+    names = [n for n in SERVERS if n in args.servers or n == "gthread_today"]
     from digit_classification.data import load_pendigits, page_strokes
     from digit_classification.app import create_app
     bodies = [json.dumps(dict(strokes=page_strokes(d.strokes, 336), width=336, height=336), separators=(",", ":")).encode()
@@ -84,7 +102,7 @@ def main():
     local, load0 = create_app(), os.getloadavg()
     servers = {}
     try:
-        for name, cmd in SERVERS.items():
+        for name, cmd in ((n, SERVERS[n]) for n in names):
             port = free_port(); servers[name] = (port, start(cmd(port), port, "/api/classify", bodies[0])[0])
         for port, _ in servers.values(): timed_posts(port, "/api/classify", bodies[:50], "raw")   # warm up
         one = {name: [] for name in servers}; load = {name: [] for name in servers}; own = []
@@ -99,23 +117,26 @@ def main():
         for _, proc in servers.values(): proc.terminate(); proc.wait()
     wall, cpu = np.median(own, axis=0); ideal = CPUS / cpu
     med = lambda name, k: np.median([x[k] for x in load[name]])
-    lines = [f"`python bench/serve_load.py --rounds {args.rounds} --seconds {args.seconds} --n {args.n} --clients {args.clients}`: "
+    lines = [f"`python bench/serve_load.py --rounds {args.rounds} --seconds {args.seconds} --n {args.n} --clients {args.clients}"
+             f"{'' if names == list(SERVERS) else ' --servers ' + ' '.join(names)}`: "
              f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; medians over {args.rounds} rounds",
-             "", "| measure | serve (gevent, one worker per CPU, connections in turn) | gevent_before (serve in a28fdbe: no turns, gunicorn's logger) "
-             "| gthread_today (1 worker × 4 threads) | goal |", "|---|---|---|---|---|"]
+             "", f"| measure | {' | '.join(WHAT[n] for n in servers)} | goal |", "|---|" + "---|" * (len(servers) + 1)]
     row = lambda what, *cells, goal="": lines.append(f"| {what} | {' | '.join(cells)} | {goal} |")
     p50 = {name: np.median(t) * 1e3 for name, t in one.items()}
-    row("one client, /api/classify p50", *(f"{p50[n]:.2f} ms ({p50[n] / p50['gthread_today']:.2f}×)" for n in servers if n != "gthread_today"),
-        f"{p50['gthread_today']:.2f} ms", goal="≤ 1.1× gthread_today")
+    row("one client, /api/classify p50", *(f"{p50[n]:.2f} ms" + ("" if n == "gthread_today" else f" ({p50[n] / p50['gthread_today']:.2f}×)") for n in servers),
+        goal="≤ 1.1× gthread_today")
     row("one client, p99", *(f"{np.percentile(one[n], 99) * 1e3:.2f} ms" for n in servers))
     row(f"{args.clients} clients (wrk), requests/s", *(f"{med(n, 'rps'):.0f} ({med(n, 'rps') / ideal:.0%} of {ideal:.0f})" for n in servers),
         goal=f"≥ 75% of CPUs ÷ CPU work = {ideal:.0f}")
     row(f"{args.clients} clients, the server's CPU per request (master and workers)",
         *(f"{med(n, 'cpu') * 1e3:.2f} ms ({med(n, 'cpu') / cpu:.2f}× the app's own)" for n in servers))
     row(f"{args.clients} clients, wrk's own CPU per request (left out of the ideal)", *(f"{med(n, 'wrk') * 1e3:.3f} ms" for n in servers))
+    bound = {n: CPUS / (med(n, 'cpu') + med(n, 'wrk')) for n in servers}
+    row(f"{args.clients} clients, the most requests/s these CPU costs allow: CPUs ÷ (server's + wrk's CPU per request), as if nothing else ran",
+        *(f"{bound[n]:.0f} ({bound[n] / ideal:.0%})" for n in servers), goal=f"≥ {0.75 * ideal:.0f} needed")
     row(f"{args.clients} clients, latency p50 / p99", *(f"{med(n, 'p50'):.1f} / {med(n, 'p99'):.1f} ms" for n in servers))
     row(f"{args.clients} clients, failed requests (all rounds)", *(f"{sum(x['failed'] for x in load[n])}" for n in servers), goal="0")
-    row("the app's own work per request, in process (mean; median of rounds): CPU / wall", f"{cpu * 1e3:.2f} / {wall * 1e3:.2f} ms", "", "")
+    row("the app's own work per request, in process (mean; median of rounds): CPU / wall", f"{cpu * 1e3:.2f} / {wall * 1e3:.2f} ms", *[""] * (len(servers) - 1))
     save_table(__file__, "\n".join(lines))
 
 if __name__ == "__main__": main()

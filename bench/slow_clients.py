@@ -1,25 +1,29 @@
 """Slow clients: each server under slowhttptest's three slow attacks and a 10,000-connection flood, probed by a good client.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/slow_clients.py [--seconds 60] [--connections 1000] [--flood 10000]
-        [--servers serve gthread_today gevent_stock waitress]
+        [--servers serve gthread_today gevent_stock waitress granian]
 Servers, one at a time on a free port (the attacks would disturb each other), all running our app:
   serve          `digit-classification serve` with its defaults (gevent worker, threading unpatched, one worker per CPU)
   gthread_today  `serve` before issue 14: gunicorn's gthread, 1 worker × 4 threads (bench/gthread_today.py)
   gevent_stock   gunicorn's own gevent worker (everything patched: one LiteRT interpreter per connection), one per CPU
   waitress       `waitress-serve` with its defaults (4 threads; it buffers whole requests before a thread sees them)
+  granian        granian (Rust, hyper) through its WSGI interface, one worker per CPU × 2 blocking threads, access log
+                 (`serve_load.granian_cmd`): hyper holds slow headers and slow reads, but streams the body to the app's thread
 For each attack (`testing.ATTACKS`: slow headers -H, slow body -B, slow read -X) slowhttptest opens `--connections` at 1,000/s
 and holds them for `--seconds`; from 2 s in until 2 s before the end a good client posts a pen digit's strokes to /api/classify
 on a new connection every 0.1 s (5 s timeout). A row: the most TCP connections open to the server's port at once (accepted or queued), the share of
 probes answered 200, their p50 and p99 (a probe not answered counts as infinite), and the server's peak RSS (all processes).
 The flood: slow headers from `--flood` connections at 5,000/s for 30 s, probed throughout and for 10 s after; "after" is the time
 from the end of the attack to the first answer to a probe sent after it.
-Needs: Debian's slowhttptest; `pip install waitress` for the waitress row.
+Needs: Debian's slowhttptest; `pip install waitress` for the waitress row, `pip install granian` for granian's.
 """
 import argparse, json, os, sys, time
 from pathlib import Path
 import numpy as np
 from digit_classification.data import page_strokes, load_pendigits
 from digit_classification.testing import ATTACKS, free_port, probe, probe_figures, running, save_table, under_attack
+sys.path.insert(0, str(Path(__file__).parent))
+from serve_load import granian_cmd
 
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
@@ -29,6 +33,7 @@ SERVERS = {
     "gevent_stock": lambda port: [sys.executable, "-c", "from digit_classification.server import _Gunicorn, gunicorn_options; "
                                   f"_Gunicorn(gunicorn_options(port={port}) | dict(worker_class='gevent')).run()"],
     "waitress": lambda port: [str(BIN/"waitress-serve"), "--listen", f"127.0.0.1:{port}", "--call", "digit_classification.app:create_app"],
+    "granian": lambda port: granian_cmd(port, "--access-log"),
 }
 
 def main():
@@ -55,7 +60,7 @@ def main():
             print(name, "flood", r, file=sys.stderr, flush=True)
     ms = lambda v: "timeout" if not np.isfinite(v) else f"{v:.0f} ms"
     failed = lambda f: f" ({', '.join(f'{n} {e}' for e, n in f.items())})" if f else ""
-    lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood}`: "
+    lines = [f"`python bench/slow_clients.py --seconds {args.seconds} --connections {args.connections} --flood {args.flood} --servers {' '.join(args.servers)}`: "
              f"{CPUS} CPUs, load average {load0[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; probes every 0.1 s, "
              "a new connection each, 5 s timeout", "",
              "| server | attack | most connections open | probes answered | p50 | p99 | peak RSS |", "|---|---|---|---|---|---|---|"]
