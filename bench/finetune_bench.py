@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist
-from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_MEAN_IMAGES, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
-    accuracy, base_model, holdout_mask, memory_features, plain, reference_sets, served, tune, with_memory)
+from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
+    accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, with_memory)
 from digit_classification.model import SEED, SPLIT, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
@@ -60,7 +60,7 @@ def personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen
 def remember(model, refs, x, y, given, r=MEMORY_R, beta=MEMORY_BETA)->Classifier:
     "The model at `model` with the `given` half of (x, y) as its correction memory, as `finetune` makes it and it would be served"
     net, base, _ = base_model(model); net = plain(net)
-    mean = memory_features(net, refs["train"][0][:MEMORY_MEAN_IMAGES]).mean(0)
+    mean = memory_mean(net, refs["train"][0])
     return served(with_memory(net, x[given], y[given], mean, r, beta), base)
 
 def errors(clf, x, y)->int: return int(round((1 - accuracy(clf, x, y)) * len(y)))
@@ -91,11 +91,10 @@ def choose(folds, cache, trunk, out, splits:int=20)->str:
     "A table: for each (r, beta), errors on the validation writers' judging halves before → after, and what MNIST validation and the other validation writers lose"
     from digit_classification.data import load_pendigits
     (xm, _), (xv, yv) = mnist_split(); pen, res = load_pendigits(), {}
-    norm = lambda a: a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-6)
     for k in folds:
         model = fold_model(k, cache, trunk, out); net, base, _ = base_model(model); before = Classifier(model)
-        mean = memory_features(net, xm[:MEMORY_MEAN_IMAGES] / 255).mean(0)
-        H = lambda x: norm(memory_features(net, x) - mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
+        mean = memory_mean(net, xm)
+        H = lambda x: memory_keys(net, x, mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
         hv, zv = H(xv / 255), Z(xv / 255)
         W = {w: (H(x), Z(x), y, [H(np.roll(x, s, axis=(1, 2))) for s in MEMORY_SHIFTS]) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
         wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())

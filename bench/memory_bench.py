@@ -34,14 +34,14 @@ print(json.dumps(out))"""
 def main(n:int=300, ks=(0, 60, 200, 1000, 2000)):
     import keras
     from digit_classification.data import load_pendigits, page_strokes
-    from digit_classification.finetune import MEMORY_MEAN_IMAGES, MEMORY_SHIFTS, CARRIED, base_model, memory_features, with_memory, _to_tflite
+    from digit_classification.finetune import MEMORY_SHIFTS, CARRIED, base_model, memory_mean, with_memory, _to_tflite
     from digit_classification.mnistify import mnistify
     from digit_classification.model import mnist_split
     t0 = time.time(); net, base, path = base_model()
     pen = load_pendigits(); (xm, ym), _ = mnist_split()
     xp = np.stack([mnistify(page_strokes(d.strokes, 280)) for d in pen]); yp = np.array([d.label for d in pen])
     xs, ys = np.concatenate([xp, xm[:max(ks)] / 255]).astype(np.float32), np.concatenate([yp, ym[:max(ks)]])
-    mean = memory_features(net, xm[:MEMORY_MEAN_IMAGES] / 255).mean(0)
+    mean = memory_mean(net, xm)
     d = Path(tempfile.mkdtemp()); sizes = {}
     for k in ks:
         m = with_memory(net, xs[:k], ys[:k], mean, size=k * (1 + len(MEMORY_SHIFTS))) if k else net

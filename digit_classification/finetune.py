@@ -6,8 +6,8 @@
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'FROZEN', 'DISTILL', 'ANCHOR', 'HOLDOUT',
            'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SHIFTS', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS',
            'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune',
-           'accuracy', 'judge', 'memory_features', 'plain', 'memory_of', 'with_memory', 'served', 'write_model',
-           'finetune']
+           'accuracy', 'judge', 'memory_features', 'memory_mean', 'memory_keys', 'plain', 'memory_of', 'with_memory',
+           'served', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -156,6 +156,16 @@ def memory_features(net:keras.Model, x)->np.ndarray:   # images (N, 28, 28) in [
     x = np.reshape(np.asarray(x, np.float32), (-1, *INPUT_SHAPE))
     return np.concatenate([tr(x[i:i + 1000], training=False).numpy().reshape(len(x[i:i + 1000]), -1) for i in range(0, len(x), 1000)] or [np.zeros((0, 1))])
 
+def memory_mean(net:keras.Model, mnist:np.ndarray)->np.ndarray:   # MNIST training digits (N, 28, 28): uint8 as loaded, or in [0, 1]
+    "The centre of the memory's comparison: the mean trunk features of the first `MEMORY_MEAN_IMAGES` MNIST training digits"
+    x = np.asarray(mnist[:MEMORY_MEAN_IMAGES], np.float32)
+    return memory_features(net, x / 255 if mnist.dtype == np.uint8 else x).mean(0)
+
+def memory_keys(net:keras.Model, x, mean:np.ndarray)->np.ndarray:   # images (N, 28, 28) in [0, 1]; the centre (`memory_mean`)
+    "What the memory compares: the trunk features of `x` centred on `mean`, at unit length"
+    h = memory_features(net, x) - mean
+    return h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-6)
+
 def plain(net:keras.Model)->keras.Sequential:
     "`net` without a memory: its own layers, in order (itself if it has none)"
     if not any(l.name.startswith("memory_") for l in net.layers): return net
@@ -169,7 +179,7 @@ def memory_of(net:keras.Model)->tuple:
     return kernel.T * (1 - r), net.get_layer("memory_labels").get_weights()[0].argmax(1)
 
 def with_memory(net:keras.Model, x, y,          # the network (with a memory or not); the corrections' images (N, 28, 28) and labels
-                mean:np.ndarray,                # the mean trunk features that centre the comparison (`memory_features` of MNIST digits, averaged)
+                mean:np.ndarray,                # the centre of the comparison (`memory_mean`)
                 r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE,
                 shifts=MEMORY_SHIFTS)->keras.Model:   # (rows, columns) each correction is also remembered moved by
     """`net` with the corrections (x, y), and each moved by `shifts`, added to its memory (an entry already in it is not
@@ -179,7 +189,7 @@ def with_memory(net:keras.Model, x, y,          # the network (with a memory or 
     x = np.asarray(x, np.float32).reshape(-1, 28, 28)
     x = np.stack([x] + [np.roll(x, s, axis=(1, 2)) for s in shifts], 1).reshape(-1, 28, 28)   # each correction, then its shifts
     y = np.repeat(np.asarray(y, np.int64), 1 + len(shifts))
-    m = memory_features(net, x) - mean; m = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-6)
+    m = memory_keys(net, x, mean)
     if len(y0):
         again = ((m0 @ m.T > 1 - 1e-4) & (y0[:, None] == np.asarray(y)[None])).any(1)   # the same drawing, the same label
         m, y = np.concatenate([m0[~again], m]), np.concatenate([y0[~again], y])
@@ -239,7 +249,7 @@ def finetune(out,                    # folder for the new model's files
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
     held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
     if epochs: net = tune(plain(net), x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)   # the old memory would not match: a new one
-    mean = memory_features(net, refs["train"][0][:MEMORY_MEAN_IMAGES]).mean(0)   # the replay starts with MNIST's training digits
+    mean = memory_mean(net, refs["train"][0])                                  # the replay starts with MNIST's training digits
     before, sets = Classifier(path), {"mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]}
     figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean), base), {"corrections": (x[held], y[held]), **sets})
     whole = with_memory(net, x, y, mean); after = served(whole, base)          # the file to write: every correction in its memory
