@@ -1,20 +1,25 @@
-"""Writer-level 5-fold cross-validation of the v5 recipe (03_model), the source of the model card's figures.
+"""Writer-level 5-fold cross-validation of the model's recipe (03_model), the source of the model card's figures.
 
-Each fold: the head is trained on the shared MNIST-only trunk with the renders of 20 writers, its temperature and not-a-digit
-threshold are fitted (`model.calibrate`) on 4 more writers (and MNIST's validation digits and the validation not-a-digit set), and the fold's 6
-writers are read only to measure it: the page's strokes, a canvas (brush 2.5-20% of the digit, every other one with no alpha),
-and photos of paper; the not-a-digit test set too. Nothing a fold's test writers drew reaches that fold's model.
+Each fold: the whole network is trained from scratch (`model.training_set`, `model.fit_network`: MNIST, the renders of the fold's
+20 training writers and the not-digits), its temperature and not-a-digit threshold are fitted (`model.calibrate`) on 4 more
+writers (and MNIST's validation digits and the validation not-a-digit set), and the fold's 6 writers are read only to measure
+it: the page's strokes, a canvas (brush 2.5-20% of the digit, every other one with no alpha), and photos of paper; the
+not-a-digit test set too. Nothing a fold's test writers drew reaches that fold's model.
 
-Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/cv.py --trunk TRUNK.weights.h5 [--cache DIR] [--record digit_classification/models/model.json]
+A fold trains as long as the shipped model (about 55 minutes on 2 cores); its network is saved after every pass in
+`CACHE/foldK/` and an interrupted fold resumes there. Folds can run in parallel processes (`--folds 1`, `--folds 2`, ...,
+e.g. each under `taskset -c N`); the summary is written once all five are done.
+
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/cv.py [--cache DIR] [--folds 0,1,2,3,4] [--record digit_classification/models/model.json]
 `--record` adds the summary (`cv`) to the shipped model.json, which chapter 3 shows as the model card.
 """
 import argparse, json, time
 from pathlib import Path
 import numpy as np
 from digit_classification.data import load_pendigits
-from digit_classification.model import (SEED, SPLIT, NOT_DIGIT, NUM_CLASSES, NOT_DIGIT_SEEDS, NOT_DIGIT_SIZES, build_model, trunk,
-    features, build_head, init_head, train_head, calibrate, p_not_digit, softmax, scores, ece, writer_folds,
-    mnist_split, training_renders, eval_renders, not_digit_renders, render, _u8)
+from digit_classification.model import (SEED, EPOCHS, MNIST_COPIES, NOT_DIGIT, NUM_CLASSES, NOT_DIGIT_SEEDS, NOT_DIGIT_SIZES,
+    training_set, fit_network, network_logits, calibrate, p_not_digit, softmax, scores, ece, writer_folds, mnist_split,
+    training_renders, eval_renders, not_digit_renders, render, _u8)
 from digit_classification.testing import save_table
 
 N_PHOTOS = 2000   # pen digits photographed on paper for the figures (150 ms each to make)
@@ -30,39 +35,28 @@ def renders(pen, path:Path)->dict:
                n_train=n["train"][0], n_val=n["val"][0], n_test=n["test"][0], nk_test=n["test"][1])
     np.savez(path, **out); return out
 
-def inputs(cache:Path, trunk_weights, split:int=SPLIT)->tuple:
-    "(pen digits, renders, trunk features, the MNIST-only model): what every fold reads, made once into `cache`"
-    pen = load_pendigits(); R = renders(pen, cache/"renders.npz")
-    mnist_model = build_model(NUM_CLASSES, logits=False); mnist_model.load_weights(trunk_weights)
-    fpath = cache/f"features{split}.npz"
-    if fpath.exists(): return pen, R, dict(np.load(fpath)), mnist_model
-    (xm, _), (xmv, _) = mnist_split(); tr = trunk(mnist_model, split)
-    F = {k: features(tr, R[k]) for k in ("x", "e_strokes", "e_canvas", "e_photo", "n_train", "n_val", "n_test")}
-    F["mnist"], F["mnist_val"] = features(tr, xm), features(tr, xmv); np.savez(fpath, **F)
-    return pen, R, F, mnist_model
-
-def fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split)->tuple:
-    "Fold `k`'s head trained on its training writers (with MNIST and not-digits), temperature and threshold fitted on its validation writers: (head, T, threshold, fit)"
+def fit_fold(k, R, pen_y, pen_w, folds, epochs, cache:Path)->tuple:
+    "Fold `k`'s network trained on its training writers (with MNIST and not-digits), temperature and threshold fitted on its validation writers: (network, T, threshold, history)"
     train_w, val_w, _ = folds[k]
     tm, vm = np.isin(R["writer"], list(train_w)), np.isin(pen_w, list(val_w))
-    f = np.concatenate([F["mnist"], F["x"][tm], F["n_train"]]); y = np.concatenate([ym, R["y"][tm], np.full(len(F["n_train"]), NOT_DIGIT)])
-    fv = np.concatenate([F["mnist_val"], F["e_strokes"][vm], F["e_canvas"][vm], F["n_val"]])
-    yv = np.concatenate([ymv, pen_y[vm], pen_y[vm], np.full(len(F["n_val"]), NOT_DIGIT)])
-    head = build_head(f.shape[1:], split); init_head(head, mnist_model, split)
-    fit = train_head(head, f, y, fv, yv, epochs)
-    t, thr = calibrate(head.predict(fv, batch_size=2048, verbose=0), yv)
-    return head, t, thr, fit
+    mnist, (xmv, ymv) = mnist_split()
+    x, y = training_set(mnist, (R["x"][tm], R["y"][tm]), R["n_train"])
+    net, hist = fit_network(x, y, epochs, SEED + k, checkpoints=cache/f"fold{k}", mnist_val=(xmv, ymv))
+    xv = np.concatenate([xmv, R["e_strokes"][vm], R["e_canvas"][vm], R["n_val"]])
+    yv = np.concatenate([ymv, pen_y[vm], pen_y[vm], np.full(len(R["n_val"]), NOT_DIGIT)])
+    t, thr = calibrate(network_logits(net, xv), yv)
+    return net, t, thr, hist
 
-def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
-    _, val_w, test_w = folds[k]; t0 = time.time()
+def fold(k, R, pen_y, pen_w, folds, epochs, cache:Path):
+    _, val_w, test_w = folds[k]
     sm, pm = np.isin(pen_w, list(test_w)), np.isin(pen_w[R["e_photo_idx"]], list(test_w))
-    head, t, thr, fit = fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split)
-    Z = lambda a: head.predict(a, batch_size=2048, verbose=0)
-    z = dict(strokes=Z(F["e_strokes"][sm]), canvas=Z(F["e_canvas"][sm]), photo=Z(F["e_photo"][pm]))
+    net, t, thr, hist = fit_fold(k, R, pen_y, pen_w, folds, epochs, cache)
+    Z = lambda a: network_logits(net, a)
+    z = dict(strokes=Z(R["e_strokes"][sm]), canvas=Z(R["e_canvas"][sm]), photo=Z(R["e_photo"][pm]))
     lab = dict(strokes=pen_y[sm], canvas=pen_y[sm], photo=pen_y[R["e_photo_idx"]][pm])
-    pn = p_not_digit(Z(F["n_test"]), t) >= thr
-    r = dict(fold=k, test_writers=sorted(test_w), val_writers=sorted(val_w), temperature=t, threshold=thr, best_epoch=fit["best_epoch"],
-             seconds=round(time.time() - t0), **{p: scores(z[p], lab[p], t, thr) for p in z},
+    pn = p_not_digit(Z(R["n_test"]), t) >= thr
+    r = dict(fold=k, test_writers=sorted(test_w), val_writers=sorted(val_w), temperature=t, threshold=thr, epochs=len(hist),
+             seconds=sum(h["seconds"] for h in hist), mnist_val_accuracy=hist[-1].get("mnist_val_accuracy") if hist else None, **{p: scores(z[p], lab[p], t, thr) for p in z},
              photo_clean=float((z["canvas"][np.isin(np.flatnonzero(sm), R["e_photo_idx"][pm])][:, :NUM_CLASSES].argmax(1)
                                 == pen_y[np.flatnonzero(sm)][np.isin(np.flatnonzero(sm), R["e_photo_idx"][pm])]).mean()),
              not_digit_flagged=float(pn.mean()),
@@ -70,7 +64,7 @@ def fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, epochs, split):
              per_writer={int(w): [float((z[p][pen_w[sm] == w][:, :NUM_CLASSES].argmax(1) == lab[p][pen_w[sm] == w]).mean()) for p in ("strokes", "canvas")] for w in test_w})
     held = {p: (softmax(z[p][:, :NUM_CLASSES] / t), lab[p], np.flatnonzero(sm) if p != "photo" else R["e_photo_idx"][pm]) for p in z}
     print(k, {p: (round(r[p]["accuracy"], 4), round(r[p]["ece"], 4), round(r[p]["confident_wrong"], 2), round(r[p]["flagged"], 4)) for p in z},
-          "not-digits flagged", round(r["not_digit_flagged"], 4), "T", round(t, 3), "thr", round(thr, 4), "epoch", fit["best_epoch"], r["seconds"], "s", flush=True)
+          "not-digits flagged", round(r["not_digit_flagged"], 4), "T", round(t, 3), "thr", round(thr, 4), r["seconds"], "s", flush=True)
     return r, held
 
 def reliability(p, y, bins:int=15)->list:
@@ -80,18 +74,16 @@ def reliability(p, y, bins:int=15)->list:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--trunk", required=True, help="stage 1's weights (model.train_trunk, saved with save_weights)")
-    ap.add_argument("--cache", default="runs/cv", help="folder for the renders and features (made once)")
-    ap.add_argument("--epochs", type=int, default=6); ap.add_argument("--split", type=int, default=SPLIT)
+    ap.add_argument("--cache", default="runs/cv", help="folder for the renders (made once) and the folds' networks")
+    ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--folds", default="0,1,2,3,4", help="the folds to run here (none: only make the cache)"); ap.add_argument("--tag", default="cv")
     ap.add_argument("--record", help="model.json to add the summary to")
     args = ap.parse_args(); cache = Path(args.cache); cache.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    pen, R, F, mnist_model = inputs(cache, args.trunk, args.split)
+    pen = load_pendigits(); R = renders(pen, cache/"renders.npz")
     pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
-    (_, ym), (_, ymv) = mnist_split()
     folds = writer_folds(pen_w)
     for k in [int(k) for k in args.folds.split(",") if k]:   # each fold's results are kept: folds can run in parallel processes
-        r, h = fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, args.epochs, args.split)
+        r, h = fold(k, R, pen_y, pen_w, folds, args.epochs, cache)
         (cache/f"{args.tag}_fold{k}.json").write_text(json.dumps(r))
         np.savez(cache/f"{args.tag}_fold{k}.npz", **{f"{p}_{i}": a for p, v in h.items() for i, a in enumerate(v)})
     done = sorted(cache.glob(f"{args.tag}_fold?.json"))
@@ -105,8 +97,8 @@ def main():
     cm = {p: np.bincount(pool[p][1] * 10 + pool[p][0].argmax(1), minlength=100).reshape(10, 10).tolist() for p in ("strokes", "canvas")}
     mis = [dict(pen=int(i), label=int(y), read=int(q.argmax()), confidence=round(float(q.max()), 3))
            for q, y, i in zip(*pool["strokes"]) if q.argmax() != y]
-    summary = dict(folds=len(out), writers_per_fold=[len(r["test_writers"]) for r in out], seed=SEED, head_epochs=args.epochs, split=args.split,
-        command="python bench/cv.py --trunk TRUNK " + " ".join(f"--{k} {getattr(args, k)}" for k in ("epochs", "split")),
+    summary = dict(folds=len(out), writers_per_fold=[len(r["test_writers"]) for r in out], seed=SEED, epochs=args.epochs, mnist_copies=MNIST_COPIES,
+        command=f"python bench/cv.py --epochs {args.epochs}",
         seconds=sum(r["seconds"] for r in out),
         **{f"{p}_{q}": [round(v, 5) for v in ms(p, q)] for p in ("strokes", "canvas", "photo") for q in ("accuracy", "ece", "confident_wrong", "flagged")},
         photo_clean=[round(float(np.mean([r["photo_clean"] for r in out])), 5), round(float(np.std([r["photo_clean"] for r in out])), 5)],
@@ -128,7 +120,7 @@ def main():
             ("digits on paper photos / the same digits on a canvas", f"{pct(summary['photo_accuracy'])} / {pct(summary['photo_clean'])}"),
             ("temperature / threshold per fold", f"{summary['temperatures']} / {summary['thresholds']}")]
     save_table(__file__, f"`{summary['command']}` ({len(out)} folds of {summary['writers_per_fold'][0]} unseen writers, "
-               f"mean ± sd over folds; the folds' heads took {summary['seconds'] // 60} min on 2 shared cores)\n\n| figure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows))
+               f"mean ± sd over folds; the folds' networks took {summary['seconds'] / 3600:.1f} h of training on 2 shared cores)\n\n| figure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows))
     if args.record:
         p = Path(args.record); rec = json.loads(p.read_text()); rec["cv"] = summary; p.write_text(json.dumps(rec, indent=1))
 

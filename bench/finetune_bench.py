@@ -1,10 +1,10 @@
 """Personalisation: does fine-tuning on a writer's corrections cut the model's errors on that writer's other digits?
 
-Run: DIGIT_CLASSIFICATION_DATA=../shared/data nice python bench/finetune_bench.py --fold K --cache CACHE --trunk TRUNK.weights.h5
-The base model is that of writer-level cross-validation fold K (bench/cv.py's recipe: the head trained on the MNIST-only trunk
-with the fold's 20 training writers, its temperature and not-a-digit threshold fitted on 4 more), made once into OUT/foldK; its
-model.json lists the writers it never trained on, and the fold's 6 unseen (test) writers are the ones tested. CACHE holds
-cv.py's renders and trunk features. Without `--fold`: the shipped model and the 4 writers it held out.
+Run: DIGIT_CLASSIFICATION_DATA=../shared/data nice python bench/finetune_bench.py --fold K --cache CACHE
+The base model is that of writer-level cross-validation fold K (bench/cv.py's recipe: the whole network trained on MNIST,
+the fold's 20 training writers and the not-digits, its temperature and not-a-digit threshold fitted on 4 more), made once into OUT/foldK; its
+model.json lists the writers it never trained on, and the fold's 6 unseen (test) writers are the ones tested. CACHE is
+cv.py's: its renders, and the folds' networks (trained there if they are not). Without `--fold`: the shipped model and the 4 writers it held out.
 For each tested writer: a random half of the writer's digits, drawn as the page sends strokes and turned into the 28x28 images
 the server would see, are given as corrections (each with its true label); `finetune.tune` trains the model's Keras weights on
 them mixed with the replay of its training data (`finetune.reference_sets`: no writer the base model did not train on), as
@@ -26,24 +26,24 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
-from digit_classification.data import page_strokes, load_mnist
+from digit_classification.data import page_strokes, load_mnist, load_pendigits
 from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
     accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, with_memory)
-from digit_classification.model import SEED, SPLIT, NUM_CLASSES, assemble, mnist_split, save_model, writer_folds
+from digit_classification.model import SEED, EPOCHS as NET_EPOCHS, NUM_CLASSES, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
-def fold_model(k:int, cache, trunk, out)->Path:
-    "The model of cross-validation fold `k` (bench/cv.py's recipe), made once into `out`/fold`k`: its digits.tflite"
+def fold_model(k:int, cache, out)->Path:
+    "The model of cross-validation fold `k` (bench/cv.py's recipe and its network in `cache`), made once into `out`/fold`k`: its digits.tflite"
     path = Path(out)/f"fold{k}"/"digits.tflite"
     if path.exists(): return path
-    from cv import inputs, fit_fold
-    t0 = time.time(); pen, R, F, mnist_model = inputs(Path(cache), trunk)
+    from cv import renders, fit_fold
+    pen = load_pendigits(); R = renders(pen, Path(cache)/"renders.npz")
     pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
-    (_, ym), (_, ymv) = mnist_split(); folds = writer_folds(pen_w); train_w, val_w, test_w = folds[k]
-    head, t, thr, fit = fit_fold(k, F, R, pen_y, pen_w, ym, ymv, folds, mnist_model, 6, SPLIT)
-    save_model(assemble(mnist_model, head), path.parent, dict(version=5, cv_fold=k, seed=SEED, outputs="logits", classes=NUM_CLASSES + 1,
+    folds = writer_folds(pen_w); train_w, val_w, test_w = folds[k]
+    net, t, thr, hist = fit_fold(k, R, pen_y, pen_w, folds, NET_EPOCHS, Path(cache))
+    save_model(net, path.parent, dict(version=6, cv_fold=k, seed=SEED, outputs="logits", classes=NUM_CLASSES + 1,
         temperature=round(t, 4), not_digit_threshold=round(thr, 4), train_writers=sorted(train_w), val_writers=sorted(val_w),
-        test_writers=sorted(test_w), head_epochs=6, best_head_epoch=fit["best_epoch"], seconds=round(time.time() - t0)))
+        test_writers=sorted(test_w), epochs=len(hist), seconds=sum(h["seconds"] for h in hist)))
     return path
 
 def writer_images(digits, clf):
@@ -87,12 +87,11 @@ def recipes(model, before, refs, mine, specs)->str:
 
 VAL_GRID = dict(r=(0.75, 0.78, 0.8, 0.82, 0.85, 0.88), beta=(5.0, 10.0, 20.0), shifts=((), MEMORY_SHIFTS))   # the memory's settings --choose tries
 
-def choose(folds, cache, trunk, out, splits:int=20)->str:
+def choose(folds, cache, out, splits:int=20)->str:
     "A table: for each (r, beta), errors on the validation writers' judging halves before → after, and what MNIST validation and the other validation writers lose"
-    from digit_classification.data import load_pendigits
     (xm, _), (xv, yv) = mnist_split(); pen, res = load_pendigits(), {}
     for k in folds:
-        model = fold_model(k, cache, trunk, out); net, base, _ = base_model(model); before = Classifier(model)
+        model = fold_model(k, cache, out); net, base, _ = base_model(model); before = Classifier(model)
         mean = memory_mean(net, xm)
         H = lambda x: memory_keys(net, x, mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
         hv, zv = H(xv / 255), Z(xv / 255)
@@ -115,13 +114,13 @@ def choose(folds, cache, trunk, out, splits:int=20)->str:
               for (r, b, n), (e0, e1, mv, oth) in res.items()]
     return "\n".join(lines)
 
-def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
+def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
          replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None,
          method:str="memory", compare:bool=False, r:float=MEMORY_R, beta:float=MEMORY_BETA, choose_memory:bool=False):
     t0 = time.time()
     if choose_memory:
-        text = choose(fold, cache, trunk, out)
-        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK`: the correction memory's r, β and shifted copies, "
+        text = choose(fold, cache, out)
+        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE`: the correction memory's r, β and shifted copies, "
                 f"on the folds' validation writers (fold models {', '.join(map(str, fold))}; 20 random halves of each writer as corrections, the other half judged; "
                 f"MNIST validation and the other validation writers' digits watched on 3 of them); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
         print(text); return (Path(__file__).parent/"results"/"finetune_memory_choice.md").write_text(text + "\n")
@@ -129,10 +128,9 @@ def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune"
     tuned = lambda m, model, refs, x, y, given: (remember(model, refs, x, y, given, r, beta) if m == "memory" else
         personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor))
     _, _, xt, yt = load_mnist(); rows, names = [], []
-    from digit_classification.data import load_pendigits
     pen = load_pendigits()
     for k in (fold or [None]):
-        model = fold_model(k, cache, trunk, out) if k is not None else MODEL_PATH
+        model = fold_model(k, cache, out) if k is not None else MODEL_PATH
         before = Classifier(model); _, base, _ = base_model(model)
         refs = reference_sets(base); tested = base.get("test_writers") or sorted(set(refs["pen_test_writers"].tolist()))
         mine = {}
@@ -159,7 +157,7 @@ def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune"
     pct = lambda a: f"{100 * a:.2f}"; arrow = lambda v, f=str: " → ".join(f(a) for a in v)
     opts = f" --r {r:g} --beta {beta:g}" if "memory" in methods else ""
     opts += f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen} --distill {distill:g} --anchor {anchor:g}" if "tune" in methods else ""
-    cmd = "python bench/finetune_bench.py" + (f" --fold {' '.join(map(str, fold))} --cache CACHE --trunk TRUNK" if fold else "") + (" --compare" if compare else f" --method {method}") + opts
+    cmd = "python bench/finetune_bench.py" + (f" --fold {' '.join(map(str, fold))} --cache CACHE" if fold else "") + (" --compare" if compare else f" --method {method}") + opts
     what = " → ".join(["before"] + [{"memory": "the correction memory", "tune": "the weights tuned"}[m] for m in methods])
     lines = [f"`{cmd}`: one run, {time.time() - t0:.0f} s on 2 shared cores; base models: " + "; ".join(names), "",
              f"| fold | unseen writer | digits given / tested | errors on the other half: {what} | cut | MNIST val %: {what} | the other unseen writers %: {what} | MNIST test %: {what} |",
@@ -180,7 +178,7 @@ def main(fold:list=None, cache:str=None, trunk:str=None, out:str="runs/finetune"
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fold", type=int, nargs="*", help="base models: these cross-validation folds' (default: the shipped model)")
-    p.add_argument("--cache", help="bench/cv.py's cache (renders, features) for --fold"); p.add_argument("--trunk", help="the trunk's weights for --fold")
+    p.add_argument("--cache", help="bench/cv.py's cache (renders, the folds' networks) for --fold")
     p.add_argument("--out", default="runs/finetune", help="where fold models are made (once)")
     p.add_argument("--method", default="memory", choices=("memory", "tune"), help="the correction memory (finetune's), or the weights tuned")
     p.add_argument("--compare", action="store_true", help="both methods, side by side")
