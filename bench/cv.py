@@ -12,13 +12,15 @@ e.g. each under `taskset -c N`); the summary is written once all five are done.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/cv.py [--cache DIR] [--folds 0,1,2,3,4] [--record digit_classification/models/model.json]
 `--record` adds the summary (`cv`) to the shipped model.json, which chapter 3 shows as the model card.
+`--rules` instead compares the calibration rules (`model.MOST_SURE_WRONG`) on the finished folds' validation data only
+(results/cv_rules.md): how the rule is chosen.
 """
 import argparse, json, time
 from pathlib import Path
 import numpy as np
 from digit_classification.data import load_pendigits
 from digit_classification.model import (SEED, EPOCHS, MNIST_COPIES, NOT_DIGIT, NUM_CLASSES, NOT_DIGIT_SEEDS, NOT_DIGIT_SIZES,
-    training_set, fit_network, network_logits, calibrate, p_not_digit, softmax, scores, ece, writer_folds, mnist_split,
+    training_set, fit_network, network_logits, calibrate, fit_temperature, p_not_digit, softmax, scores, ece, SURE, writer_folds, mnist_split,
     training_renders, eval_renders, not_digit_renders, render, _u8)
 from digit_classification.testing import save_table
 
@@ -67,6 +69,33 @@ def fold(k, R, pen_y, pen_w, folds, epochs, cache:Path):
           "not-digits flagged", round(r["not_digit_flagged"], 4), "T", round(t, 3), "thr", round(thr, 4), r["seconds"], "s", flush=True)
     return r, held
 
+RULES = (None, 0.05, 0.1, 0.15, 0.2, 0.3)   # MOST_SURE_WRONG values compared by --rules (None: the likelihood's temperature)
+
+def val_logits(k, R, pen_y, pen_w, folds, cache:Path)->dict:
+    "Fold `k`'s finished network read on its validation data: logits of MNIST validation (m), its validation writers' strokes (s) and canvases (c), their labels (y); kept in `cache`"
+    path = cache/f"val_logits{k}.npz"
+    if not path.exists():
+        import keras
+        net = keras.models.load_model(sorted((cache/f"fold{k}").glob("epoch*.keras"))[-1]); vm = np.isin(pen_w, list(folds[k][1]))
+        np.savez(path, m=network_logits(net, mnist_split()[1][0]), s=network_logits(net, R["e_strokes"][vm]), c=network_logits(net, R["e_canvas"][vm]), y=pen_y[vm])
+    return dict(np.load(path))
+
+def rules(R, pen_y, pen_w, folds, cache:Path, ks:list)->str:
+    "How each `MOST_SURE_WRONG` rule calibrates folds `ks`, judged on their validation data only (pooled): a markdown table"
+    ymv = mnist_split()[1][1]; Z = [val_logits(k, R, pen_y, pen_w, folds, cache) for k in ks]
+    rows = []
+    for rule in RULES:
+        ts, got = [], {p: [] for p in "msc"}
+        for z in Z:
+            t = fit_temperature(np.concatenate([z["m"], z["s"], z["c"]]), np.concatenate([ymv, z["y"], z["y"]]), rule); ts.append(t)
+            for p, y in (("m", ymv), ("s", z["y"]), ("c", z["y"])): q = softmax(z[p][:, :NUM_CLASSES] / t); got[p].append((q.max(1), q.argmax(1) == y))
+        pool = {p: tuple(np.concatenate(v) for v in zip(*got[p])) for p in got}
+        rows.append(f"| {'none (likelihood)' if rule is None else rule} | {min(ts):.2f}–{max(ts):.2f} | "
+                    + " / ".join(f"{ece(*pool[p]):.4f}" for p in "msc") + " | "
+                    + " / ".join(f"{(pool[p][0][~pool[p][1]] >= SURE).mean():.0%} of {(~pool[p][1]).sum()}" for p in "msc") + " |")
+    return ("| `MOST_SURE_WRONG` | temperature per fold | ECE: MNIST val / writers' strokes / canvas | wrong answers with confidence ≥ 0.9: MNIST val / strokes / canvas |\n"
+            "|---|---|---|---|\n" + "\n".join(rows))
+
 def reliability(p, y, bins:int=15)->list:
     "[(bin's mean confidence, accuracy, count)] of the top answers"
     conf, ok = p.max(1), p.argmax(1) == y; idx = np.minimum((conf * bins).astype(int), bins - 1)
@@ -78,10 +107,16 @@ def main():
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--folds", default="0,1,2,3,4", help="the folds to run here (none: only make the cache)"); ap.add_argument("--tag", default="cv")
     ap.add_argument("--record", help="model.json to add the summary to")
-    args = ap.parse_args(); cache = Path(args.cache); cache.mkdir(parents=True, exist_ok=True); t0 = time.time()
+    ap.add_argument("--rules", action="store_true", help="instead: compare calibration rules on the finished folds' validation data (results/cv_rules.md)")
+    args = ap.parse_args(); cache = Path(args.cache); cache.mkdir(parents=True, exist_ok=True)
     pen = load_pendigits(); R = renders(pen, cache/"renders.npz")
     pen_y, pen_w = np.array([d.label for d in pen]), np.array([d.writer for d in pen])
     folds = writer_folds(pen_w)
+    if args.rules:
+        ks = [int(k) for k in args.folds.split(",") if k]
+        return save_table(Path(__file__).with_name("cv_rules.py"), f"`python bench/cv.py --rules --folds {args.folds}`: the temperature each rule fits on "
+            f"each fold's validation data (MNIST validation, the fold's 4 validation writers as strokes and canvases), judged on the same "
+            f"validation data pooled over the {len(ks)} folds; no test writer and no MNIST test\n\n" + rules(R, pen_y, pen_w, folds, cache, ks))
     for k in [int(k) for k in args.folds.split(",") if k]:   # each fold's results are kept: folds can run in parallel processes
         r, h = fold(k, R, pen_y, pen_w, folds, args.epochs, cache)
         (cache/f"{args.tag}_fold{k}.json").write_text(json.dumps(r))
