@@ -277,7 +277,7 @@ def network_logits(net:keras.Model, x, batch:int=1000)->np.ndarray:
 # %% ../nbs/03_model.ipynb #m5g2
 def fit_network(x, y,                # uint8 images (N, 28, 28) and labels 0..10
                 epochs:int=EPOCHS, seed:int=SEED, batch_size:int=128, lr:float=2e-3,
-                checkpoints=None,    # a folder: the network is saved there after every pass, and a run resumes from the last
+                checkpoints=None,    # a folder: the network is saved there after every pass, and a run resumes from the last (not bit for bit: the data's order restarts)
                 mnist_val=None,      # MNIST's validation (x, y), read after every pass for the history
                 verbose:int=1)->tuple:
     "A `build_model()` network trained from scratch on `x`, `y` (cross-entropy on logits, Adam with a cosine schedule, `train_dataset`): (network, history)"
