@@ -69,7 +69,7 @@ def fold(k, R, pen_y, pen_w, folds, epochs, cache:Path):
           "not-digits flagged", round(r["not_digit_flagged"], 4), "T", round(t, 3), "thr", round(thr, 4), r["seconds"], "s", flush=True)
     return r, held
 
-RULES = (None, 0.05, 0.1, 0.15, 0.2, 0.3)   # MOST_SURE_WRONG values compared by --rules (None: the likelihood's temperature)
+RULES = (None, 0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.3)   # MOST_SURE_WRONG values compared by --rules (None: the likelihood's temperature)
 
 def val_logits(k, R, pen_y, pen_w, folds, cache:Path)->dict:
     "Fold `k`'s finished network read on its validation data: logits of MNIST validation (m), its validation writers' strokes (s) and canvases (c), their labels (y); kept in `cache`"

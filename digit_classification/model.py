@@ -310,7 +310,7 @@ def _log_softmax(z:np.ndarray)->np.ndarray:
 def softmax(z:np.ndarray)->np.ndarray: return np.exp(_log_softmax(np.asarray(z, np.float64)))
 
 SURE = 0.9               # a confidence this high is a claim: "I am sure"
-MOST_SURE_WRONG = 0.1    # the share of validation's wrong answers that may make that claim
+MOST_SURE_WRONG = 0.2    # the share of validation's wrong answers that may make that claim
 
 def fit_temperature(z, y,                      # logits (N, ≥10) and digit labels
                     most_sure_wrong:float=None # if given: the largest share of wrong answers allowed a confidence ≥ `SURE`
