@@ -143,8 +143,8 @@ def judge(before:Classifier, after:Classifier, sets:dict)->tuple:   # sets: {nam
 
 # %% ../nbs/10_finetune.ipynb #mm01
 # The memory: chosen on the cross-validation folds' validation writers (bench/results/finetune_memory_choice.md)
-MEMORY_R = 0.78            # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
-MEMORY_BETA = 5.0          # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
+MEMORY_R = 0.82            # cosine similarity (centred trunk features) at which a correction starts to pull; it pulls fully at 1
+MEMORY_BETA = 20.0         # the pull: added to the label's logit of a drawing identical to a correction (before the temperature)
 MEMORY_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))   # each correction is also remembered moved by a pixel each way (rows, columns)
 MEMORY_SIZE = 5000         # entries kept in the memory, the newest: 1,000 corrections with their shifts (each entry adds ~1 KB to the LiteRT file)
 MEMORY_MEAN_IMAGES = 5000  # MNIST training digits whose mean trunk features centre the comparison
