@@ -1,7 +1,7 @@
 """`serve` beside `serve` before issue 14 and beside granian, in one run: one client's latency, 32 clients' throughput, and the app's own work.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_load.py [--rounds 3] [--seconds 10] [--n 200] [--clients 32]
-        [--servers serve gevent_before gthread_today granian granian_nolog]
+        [--servers serve gevent_before gthread_today granian granian_nolog uwsgi]
 Servers, all up for the whole run on free ports: `digit-classification serve` with its defaults (gevent, one worker per CPU),
 `bench/gevent_before.py` (serve as measured in a28fdbe: a connection whose next request has come is served again before
 the others, and gunicorn's own access logger), `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
@@ -19,7 +19,10 @@ with nothing for HTTP, gunicorn or the load generator (wrk runs on the same CPUs
 time per request under wrk (master and workers, from /proc) is given beside it: it does not depend on who else uses the machine;
 so is wrk's own (its user and system time, from the kernel's accounting of the finished process), which the ideal leaves out.
 Medians over rounds; the machine is shared, so the load average is printed too.
-Needs: `pip install granian` for the granian columns (2.8.9 measured).
+The last candidate parses HTTP in C inside the worker that runs the app: uWSGI's `--http11-socket` (the only uWSGI socket that
+keeps a connection alive: its async modes, ugreen and gevent, close each connection after one answer or never answer the second
+request), one process per CPU × 16 threads.
+Needs: `pip install granian` for the granian columns (2.8.9 measured), `pip install pyuwsgi` for uwsgi's (2.0.30).
 """
 import argparse, json, os, re, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -35,17 +38,25 @@ SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--p
            "gevent_before": lambda port: [sys.executable, str(HERE/"gevent_before.py"), str(port)],
            "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
            "granian": lambda port: granian_cmd(port, "--access-log"),
-           "granian_nolog": lambda port: granian_cmd(port)}
+           "granian_nolog": lambda port: granian_cmd(port),
+           "uwsgi": lambda port: uwsgi_cmd(port, "--http11-socket", f"127.0.0.1:{port}", "--threads", "16")}
 WHAT = {"serve": "serve (gevent, one worker per CPU, connections in turn)",
         "gevent_before": "gevent_before (serve in a28fdbe: no turns, gunicorn's logger)",
         "gthread_today": "gthread_today (1 worker × 4 threads)",
         "granian": "granian (WSGI, one worker per CPU × 2 threads, access log)",
-        "granian_nolog": "granian_nolog (the same, no access log)"}
+        "granian_nolog": "granian_nolog (the same, no access log)",
+        "uwsgi": "uwsgi (HTTP parsed in C in the worker: http11-socket, one process per CPU × 16 threads, access log)"}
 
 def granian_cmd(port:int, *options)->list:
     "granian serving `create_app()` through its WSGI interface, one worker per CPU, 2 blocking threads each"
     return [str(BIN/"granian"), "--interface", "wsgi", "--factory", "--workers", str(CPUS), "--blocking-threads", "2",
             "--port", str(port), *options, "digit_classification.app:create_app"]
+
+def uwsgi_cmd(port:int, *options)->list:
+    """uWSGI (pyuwsgi) running `create_app()` in each of one process per CPU, with an access line of serve's five fields; `options`
+    choose the socket and the workers' concurrency"""
+    return [str(BIN/"uwsgi"), "--master", "--processes", str(CPUS), "--eval", "from digit_classification.app import create_app; application = create_app()",
+            "--lazy-apps", "--post-buffering", "65536", "--die-on-term", "--log-format", '%(addr) "%(method) %(uri) %(proto)" %(status) %(size) %(micros)us', *options]
 
 def lua(bodies:list)->str:
     "A wrk script that POSTs `bodies` in turn as JSON"

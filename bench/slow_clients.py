@@ -1,7 +1,7 @@
 """Slow clients: each server under slowhttptest's three slow attacks and a 10,000-connection flood, probed by a good client.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/slow_clients.py [--seconds 60] [--connections 1000] [--flood 10000]
-        [--servers serve gthread_today gevent_stock waitress granian]
+        [--servers serve gthread_today gevent_stock waitress granian uwsgi uwsgi_gevent]
 Servers, one at a time on a free port (the attacks would disturb each other), all running our app:
   serve          `digit-classification serve` with its defaults (gevent worker, threading unpatched, one worker per CPU)
   gthread_today  `serve` before issue 14: gunicorn's gthread, 1 worker × 4 threads (bench/gthread_today.py)
@@ -15,7 +15,11 @@ on a new connection every 0.1 s (5 s timeout). A row: the most TCP connections o
 probes answered 200, their p50 and p99 (a probe not answered counts as infinite), and the server's peak RSS (all processes).
 The flood: slow headers from `--flood` connections at 5,000/s for 30 s, probed throughout and for 10 s after; "after" is the time
 from the end of the attack to the first answer to a probe sent after it.
-Needs: Debian's slowhttptest; `pip install waitress` for the waitress row, `pip install granian` for granian's.
+  uwsgi          uWSGI parsing HTTP in C in the worker (`serve_load.uwsgi_cmd`): keep-alive http11-socket, one process per CPU × 16
+                 threads: a slow connection holds a thread
+  uwsgi_gevent   the same with its gevent loop, 2,000 connections per worker, 2 s socket timeout: its http-socket closes each
+                 connection after one answer (uWSGI cannot keep one alive in an async mode)
+Needs: Debian's slowhttptest; `pip install waitress` for the waitress row, `pip install granian` for granian's, `pip install pyuwsgi` for uwsgi's.
 """
 import argparse, json, os, sys, time
 from pathlib import Path
@@ -23,7 +27,7 @@ import numpy as np
 from digit_classification.data import page_strokes, load_pendigits
 from digit_classification.testing import ATTACKS, free_port, probe, probe_figures, running, save_table, under_attack
 sys.path.insert(0, str(Path(__file__).parent))
-from serve_load import granian_cmd
+from serve_load import granian_cmd, uwsgi_cmd
 
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
@@ -34,6 +38,9 @@ SERVERS = {
                                   f"_Gunicorn(gunicorn_options(port={port}) | dict(worker_class='gevent')).run()"],
     "waitress": lambda port: [str(BIN/"waitress-serve"), "--listen", f"127.0.0.1:{port}", "--call", "digit_classification.app:create_app"],
     "granian": lambda port: granian_cmd(port, "--access-log"),
+    "uwsgi": lambda port: uwsgi_cmd(port, "--http11-socket", f"127.0.0.1:{port}", "--threads", "16"),
+    "uwsgi_gevent": lambda port: uwsgi_cmd(port, "--http-socket", f"127.0.0.1:{port}", "--gevent", "2000", "--socket-timeout", "2",
+                                           "--listen", "2048", "--add-header", "Connection: close"),
 }
 
 def main():

@@ -59,10 +59,15 @@ def _graph(model:bytes, it:Interpreter)->tuple:
     "The convolution `Layer`s of `model` (loaded in `it`) and the tensor its last dense layer reads"
     shape = {t["index"]: tuple(int(s) for s in t["shape"]) for t in it.get_tensor_details()}
     ops, layers = _operators(model), []
-    for name, (x, w, *_), (y, *_), stride in (o for o in ops if o[0] in ("CONV_2D", "DEPTHWISE_CONV_2D")):
+    chain = []   # the network's convolutions: the first, then each that reads the one before (not a tuned copy's, chapter 10)
+    for o in (o for o in ops if o[0] in ("CONV_2D", "DEPTHWISE_CONV_2D")):
+        if not chain or o[1][0] == chain[-1][2][0]: chain.append(o)
+    for name, (x, w, *_), (y, *_), stride in chain:
         layers.append(Layer(f"conv {len(layers) + 1}", shape[w][1:3], stride, shape[y][1:], y))
+    last = {chain[-1][2][0]} if chain else set()
+    last |= {o[2][0] for o in ops if o[0] == "RESHAPE" and o[1][0] in last}   # ...and its output flattened
     fc = [o for o in ops if o[0] == "FULLY_CONNECTED"]; read = {o[1][0] for o in fc}
-    dense = [o for o in fc if len(o[1]) > 2 and o[1][2] >= 0 and o[2][0] not in read]   # the output layer: not a correction memory's (chapter 10: one has no bias, the other feeds it)
+    dense = [o for o in fc if len(o[1]) > 2 and o[1][2] >= 0 and o[2][0] not in read and o[1][0] in last]   # the output layer: not a correction memory's (chapter 10: one has no bias, the other feeds it)
     if not layers or not dense: raise ModelError("the model has no convolution or no dense layer to look into")
     return layers, dense[-1][1][0]
 

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE', 'FROZEN', 'DISTILL', 'ANCHOR', 'HOLDOUT',
-           'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SHIFTS', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNE_EPOCHS',
-           'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets', 'tune',
-           'accuracy', 'judge', 'memory_features', 'memory_mean', 'memory_keys', 'plain', 'memory_of', 'with_memory',
-           'served', 'write_model', 'finetune']
+           'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SHIFTS', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNED_R',
+           'TUNED_WIDTH', 'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets',
+           'tune', 'accuracy', 'judge', 'memory_features', 'memory_mean', 'memory_keys', 'plain', 'memory_of',
+           'tuned_of', 'with_memory', 'served', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -148,7 +148,9 @@ MEMORY_BETA = 20.0         # the pull: added to the label's logit of a drawing i
 MEMORY_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))   # each correction is also remembered moved by a pixel each way (rows, columns)
 MEMORY_SIZE = 5000         # entries kept in the memory, the newest: 1,000 corrections with their shifts (each entry adds ~1 KB to the LiteRT file)
 MEMORY_MEAN_IMAGES = 5000  # MNIST training digits whose mean trunk features centre the comparison
-TUNE_EPOCHS = 0            # `finetune`'s default: no gradient step (`tune`) before the memory is written, only the memory
+# Where a copy of the network tuned on the corrections answers instead of it: chosen the same way (bench/results/finetune_near_choice.md)
+TUNED_R = 0.75             # cosine similarity to the nearest memory entry at which the tuned copy starts to answer...
+TUNED_WIDTH = 0.1          # ...and from which (TUNED_R + TUNED_WIDTH) it answers alone; farther from every entry the network answers
 
 def memory_features(net:keras.Model, x)->np.ndarray:   # images (N, 28, 28) in [0, 1]
     "The trunk's features of `x` (N, 1024) in `net`: the outputs of its layers before `model.SPLIT`, flattened"
@@ -175,17 +177,24 @@ def plain(net:keras.Model)->keras.Sequential:
 def memory_of(net:keras.Model)->tuple:
     "The corrections in `net`'s memory: their centred, unit-length trunk features (k, 1024) and their labels (k,); empty when it has none"
     if "memory_match" not in [l.name for l in net.layers]: return np.zeros((0, 1)), np.zeros(0, np.int64)
-    kernel, bias = net.get_layer("memory_match").get_weights(); r = -bias[0] / (1 - bias[0])   # bias = -r / (1 - r)
-    return kernel.T * (1 - r), net.get_layer("memory_labels").get_weights()[0].argmax(1)
+    w = net.get_layer("memory_match").get_weights(); labels = net.get_layer("memory_labels").get_weights()[0].argmax(1)
+    if len(w) == 1: return w[0].T, labels                             # the similarities, then `memory_r`
+    r = -w[1][0] / (1 - w[1][0]); return w[0].T * (1 - r), labels       # a file written before the tuned copy: kernel M/(1-r), bias -r/(1-r)
+
+def tuned_of(net:keras.Model):
+    "The tuned copy of the network in `net` that answers near its corrections, or None"
+    return net.get_layer("memory_tuned") if "memory_tuned" in [l.name for l in net.layers] else None
 
 def with_memory(net:keras.Model, x, y,          # the network (with a memory or not); the corrections' images (N, 28, 28) and labels
                 mean:np.ndarray,                # the centre of the comparison (`memory_mean`)
                 r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE,
-                shifts=MEMORY_SHIFTS)->keras.Model:   # (rows, columns) each correction is also remembered moved by
+                shifts=MEMORY_SHIFTS,           # (rows, columns) each correction is also remembered moved by
+                tuned:keras.Model=None,         # a copy of the network tuned on corrections (`tune`): it answers near them (default: `net`'s, if any)
+                near:float=TUNED_R, width:float=TUNED_WIDTH)->keras.Model:
     """`net` with the corrections (x, y), and each moved by `shifts`, added to its memory (an entry already in it is not
-    added twice), the newest `size` entries kept: one model, one LiteRT file"""
+    added twice), the newest `size` entries kept, and with `tuned` answering instead of the network near them: one model, one LiteRT file"""
     if not 0 <= r < 1: raise ValueError(f"r must be in [0, 1), got {r!r}")
-    (m0, y0), net = memory_of(net), plain(net)
+    (m0, y0), tuned, net = memory_of(net), tuned or tuned_of(net), plain(net)
     x = np.asarray(x, np.float32).reshape(-1, 28, 28)
     x = np.stack([x] + [np.roll(x, s, axis=(1, 2)) for s in shifts], 1).reshape(-1, 28, 28)   # each correction, then its shifts
     y = np.repeat(np.asarray(y, np.int64), 1 + len(shifts))
@@ -194,18 +203,23 @@ def with_memory(net:keras.Model, x, y,          # the network (with a memory or 
         again = ((m0 @ m.T > 1 - 1e-4) & (y0[:, None] == np.asarray(y)[None])).any(1)   # the same drawing, the same label
         m, y = np.concatenate([m0[~again], m]), np.concatenate([y0[~again], y])
     m, y = m[-size:], np.asarray(y, np.int64)[-size:]
-    image = keras.Input(INPUT_SHAPE, name="image"); t = image
+    L = keras.layers
+    image = L.Input(INPUT_SHAPE, name="image"); t = image
     for layer in net.layers[:SPLIT]: t = layer(t)
     z = t
     for layer in net.layers[SPLIT:]: z = layer(z)
-    f = keras.layers.Flatten(name="memory_features")(t)
-    f = keras.layers.Normalization(mean=mean, variance=np.ones_like(mean), name="memory_centre")(f)
-    f = keras.layers.UnitNormalization(name="memory_unit")(f)
-    match = keras.layers.Dense(len(y), activation="relu", name="memory_match")
-    pull = keras.layers.Dense(net.output_shape[-1], use_bias=False, name="memory_labels")
-    capped = keras.layers.ReLU(max_value=beta, name="memory_cap")(pull(match(f)))   # however many corrections match: at most beta
-    out = keras.Model(image, keras.layers.Add(name="memory_pull")([z, capped]), name="digits")
-    match.set_weights([m.T.astype(np.float32) / (1 - r), np.full(len(y), -r / (1 - r), np.float32)])
+    f = L.UnitNormalization(name="memory_unit")(L.Normalization(mean=mean, variance=np.ones_like(mean), name="memory_centre")(L.Flatten(name="memory_features")(t)))
+    match = L.Dense(len(y), use_bias=False, name="memory_match"); sim = match(f)                  # cosine similarity to each entry
+    pull = L.Dense(net.output_shape[-1], use_bias=False, name="memory_labels")
+    reach = L.ReLU(name="memory_reach")(L.Rescaling(1 / (1 - r), -r / (1 - r), name="memory_r")(sim))
+    capped = L.ReLU(max_value=beta, name="memory_cap")(pull(reach))                             # however many corrections match: at most beta
+    if tuned is not None:
+        tuned = keras.Sequential([L.Input(INPUT_SHAPE)] + plain(tuned).layers, name="memory_tuned")
+        nearest = L.GlobalMaxPooling1D(name="memory_nearest")(L.Reshape((len(y), 1), name="memory_column")(sim))
+        share = L.ReLU(max_value=1.0, name="memory_share")(L.Rescaling(1 / width, -near / width, name="memory_near")(nearest))   # 0 below near, 1 from near + width
+        z = L.Add(name="memory_mix")([z, L.Multiply(name="memory_tuned_part")([share, L.Subtract(name="memory_change")([tuned(image), z])])])
+    out = keras.Model(image, L.Add(name="memory_pull")([z, capped]), name="digits")
+    match.set_weights([m.T.astype(np.float32)])
     pull.set_weights([beta * np.eye(net.output_shape[-1], dtype=np.float32)[y]])
     return out
 
@@ -238,26 +252,31 @@ def write_model(net:keras.Model, out, record:dict,
 def finetune(out,                    # folder for the new model's files
              feedback_db=None,       # the corrections store (a `--feedback-db` value; default: the file in the user's data folder)
              model=None,             # the model to start from (default: the shipped digits.tflite)
-             epochs:int=TUNE_EPOCHS, # passes of `tune` over the corrections and the replay before the memory is written (0: none, the memory alone)
+             epochs:int=EPOCHS,      # passes of `tune` for the copy that answers near the corrections (0: no new copy, the memory alone)
              seed:int=SEED,          # seed of the held-back half, the replay sample and the training
              data=None,              # data folder (default: $DIGIT_CLASSIFICATION_DATA or the cache)
              refs:dict=None)->dict:  # `reference_sets` already loaded (default: loaded here)
-    """Learn the corrections in `feedback_db`: `model` with them as its memory (and, with `epochs`, tuned on them first),
-    judged with half of them held back; written to `out`, with all of them in its memory, only if it does not regress"""
+    """Learn the corrections in `feedback_db`: `model` with them as its memory and, with `epochs`, a copy tuned on them answering
+    near them; judged with half of them held back; written to `out`, with all of them, only if it does not regress"""
     t0, (net, base, path) = time.time(), base_model(model)
     x, y = corrections(FeedbackStore(feedback_db))
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
     held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
-    if epochs: net = tune(plain(net), x[~held], y[~held], refs["train"], epochs, base.get("outputs") == "logits", seed)   # the old memory would not match: a new one
+    start = tuned_of(net) or plain(net)                                        # a model `finetune` wrote: its copy learns on
+    def copy(xs, ys):
+        if not epochs: return None                                             # `with_memory` keeps the copy `net` has, if any
+        c = keras.models.clone_model(start); c.set_weights(start.get_weights())
+        return tune(c, xs, ys, refs["train"], epochs, base.get("outputs") == "logits", seed)
     mean = memory_mean(net, refs["train"][0])                                  # the replay starts with MNIST's training digits
     before, sets = Classifier(path), {"mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]}
-    figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean), base), {"corrections": (x[held], y[held]), **sets})
-    whole = with_memory(net, x, y, mean); after = served(whole, base)          # the file to write: every correction in its memory
+    figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean, tuned=copy(x[~held], y[~held])), base), {"corrections": (x[held], y[held]), **sets})
+    whole = with_memory(net, x, y, mean, tuned=copy(x, y)) if ok else None; after = served(whole, base) if ok else None   # the file to write: every correction
     written = {k: accuracy(after, *s) for k, s in sets.items()} if ok else {}
     ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
-              "memory": {"entries": len(memory_of(whole)[1]), "shifts": len(MEMORY_SHIFTS), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
-              **({"replay_per_correction": REPLAY, "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN} if epochs else {}),
+              "memory": {"entries": len(memory_of(whole)[1]) if whole is not None else 0, "shifts": len(MEMORY_SHIFTS), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+              **({"tuned_copy": {"from": TUNED_R, "alone_from": round(TUNED_R + TUNED_WIDTH, 4), "replay_per_correction": REPLAY, "min_replay": MIN_REPLAY,
+                                 "learning_rate": LEARNING_RATE, "frozen": FROZEN}} if epochs or tuned_of(net) else {}),
               "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
     if ok: record = write_model(whole, out, record, after.model)   # the very file judged, not a second conversion
     return {"written": ok, "out": str(out), "version": record.get("tflite_sha256", "")[:12], **record}
