@@ -163,18 +163,15 @@ def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPO
          replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None,
          method:str="finetune", compare:bool=False, r:float=MEMORY_R, beta:float=MEMORY_BETA, choose_memory:bool=False, choose_copy:bool=False):
     t0 = time.time()
-    if choose_copy:
-        text = choose_near(fold, cache, out)
-        text = (f"`python bench/finetune_bench.py --choose-near --fold {' '.join(map(str, fold))} --cache CACHE`: where the tuned copy answers instead of the network, "
-                f"on the folds' validation writers (fold models {', '.join(map(str, fold))}; 3 random halves of each writer as corrections, a copy tuned on each ({EPOCHS} passes), the other half judged; "
+    folds = ', '.join(map(str, fold or []))
+    def chosen(flag, name, what, text):   # a choice's table, headed by its command, to results/NAME.md
+        text = (f"`python bench/finetune_bench.py {flag} --fold {' '.join(map(str, fold))} --cache CACHE`: {what} on the folds' validation writers (fold models {folds}; "
                 f"MNIST validation and the other validation writers' digits watched); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
-        print(text); return (Path(__file__).parent/"results"/"finetune_near_choice.md").write_text(text + "\n")
-    if choose_memory:
-        text = choose(fold, cache, out)
-        text = (f"`python bench/finetune_bench.py --choose --fold {' '.join(map(str, fold))} --cache CACHE`: the correction memory's r, β and shifted copies, "
-                f"on the folds' validation writers (fold models {', '.join(map(str, fold))}; 20 random halves of each writer as corrections, the other half judged; "
-                f"MNIST validation and the other validation writers' digits watched on 3 of them); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
-        print(text); return (Path(__file__).parent/"results"/"finetune_memory_choice.md").write_text(text + "\n")
+        print(text); return (Path(__file__).parent/"results"/f"{name}.md").write_text(text + "\n")
+    if choose_copy: return chosen("--choose-near", "finetune_near_choice", "where the tuned copy answers instead of the network, 3 random halves of each writer "
+                                  f"as corrections, a copy tuned on each ({EPOCHS} passes), the other half judged,", choose_near(fold, cache, out))
+    if choose_memory: return chosen("--choose", "finetune_memory_choice", "the correction memory's r, β and shifted copies, 20 random halves of each writer as "
+                                    "corrections, the other half judged (MNIST validation on 3 of them),", choose(fold, cache, out))
     methods = ["memory", "finetune", "tune"] if compare else [method]
     tuned = lambda m, model, refs, x, y, given: (remember(model, refs, x, y, given, r, beta, 0 if m == "memory" else EPOCHS) if m != "tune" else
         personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor))
