@@ -29,13 +29,12 @@ validation only (no MNIST test): how the recipe was chosen, added to results/fin
 """
 import argparse, json, sys, time
 from pathlib import Path
-import keras
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist, load_pendigits
 from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
     
-    accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, with_memory)
+    accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, tuned_copy, with_memory)
 from digit_classification.model import SEED, EPOCHS as NET_EPOCHS, NUM_CLASSES, mnist_split, save_model, writer_folds
 from digit_classification.testing import save_table
 
@@ -68,9 +67,8 @@ def remember(model, refs, x, y, given, r=MEMORY_R, beta=MEMORY_BETA, epochs=0)->
     """The model at `model` with the `given` half of (x, y) as its correction memory and, with `epochs`, a copy tuned on it
     that answers near the corrections, as `finetune` makes it and it would be served"""
     net, base, _ = base_model(model); net = plain(net)
-    mean, copy = memory_mean(net, refs["train"][0]), None
-    if epochs: copy = keras.models.clone_model(net); copy.set_weights(net.get_weights()); tune(copy, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits")
-    return served(with_memory(net, x[given], y[given], mean, r, beta, tuned=copy), base)
+    copy = tuned_copy(net, x[given], y[given], refs["train"], epochs, logits=base.get("outputs") == "logits") if epochs else None
+    return served(with_memory(net, x[given], y[given], memory_mean(net, refs["train"][0]), r, beta, tuned=copy), base)
 
 def errors(clf, x, y)->int: return int(round((1 - accuracy(clf, x, y)) * len(y)))
 
@@ -94,6 +92,12 @@ def recipes(model, before, refs, mine, specs)->str:
     lines += [f"| {s} | " + " | ".join(str(e[w]) for w in mine) + f" | {sum(e.values())} | {100 * m:.2f}, {100 * lo:.2f} | {o:.0f} |" for s, e, m, lo, o, _ in rows]
     return "\n".join(lines)
 
+def wrong(z, y)->int: return int((z[:, :10].argmax(1) != y).sum())   # misread digits, from logits
+
+def pull(S, L, r, beta):
+    "The memory's pull (N, classes), as `with_memory`'s layers compute it, in NumPy: S the similarities (N, entries), L the one-hot labels"
+    return np.minimum(beta * np.maximum((S - r) / (1 - r), 0) @ L, beta)
+
 VAL_GRID = dict(r=(0.75, 0.78, 0.8, 0.82, 0.85, 0.88), beta=(5.0, 10.0, 20.0), shifts=((), MEMORY_SHIFTS))   # the memory's settings --choose tries
 
 def choose(folds, cache, out, splits:int=20)->str:
@@ -105,16 +109,15 @@ def choose(folds, cache, out, splits:int=20)->str:
         H = lambda x: memory_keys(net, x, mean); Z = lambda x: net.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
         hv, zv = H(xv / 255), Z(xv / 255)
         W = {w: (H(x), Z(x), y, [H(np.roll(x, s, axis=(1, 2))) for s in MEMORY_SHIFTS]) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
-        wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())
         for r, beta, shifts in [(r, b, s) for r in VAL_GRID["r"] for b in VAL_GRID["beta"] for s in VAL_GRID["shifts"]]:
-            pull = lambda h, M, L: np.minimum(beta * np.maximum((h @ M.T - r) / (1 - r), 0) @ L, beta)   # with_memory's layers, in NumPy
+            P = lambda h, M, L: pull(h @ M.T, L, r, beta)
             e0 = e1 = 0; mv, oth = [], []
             for w, (h, z, y, hs) in W.items():
                 for s in range(splits):
                     g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2
                     M, L = np.concatenate([h[g]] + [q[g] for q in hs[:len(shifts)]]), np.eye(z.shape[1])[np.tile(y[g], 1 + len(shifts))]
-                    e0 += wrong(z[~g], y[~g]); e1 += wrong(z[~g] + pull(h[~g], M, L), y[~g])
-                    if s < 3: mv.append(wrong(zv + pull(hv, M, L), yv) - wrong(zv, yv)); oth.append(sum(wrong(W[v][1] + pull(W[v][0], M, L), W[v][2]) - wrong(W[v][1], W[v][2]) for v in W if v != w))
+                    e0 += wrong(z[~g], y[~g]); e1 += wrong(z[~g] + P(h[~g], M, L), y[~g])
+                    if s < 3: mv.append(wrong(zv + P(hv, M, L), yv) - wrong(zv, yv)); oth.append(sum(wrong(W[v][1] + P(W[v][0], M, L), W[v][2]) - wrong(W[v][1], W[v][2]) for v in W if v != w))
             f = res.setdefault((r, beta, len(shifts)), [0, 0, [], []]); f[0] += e0 / splits; f[1] += e1 / splits; f[2] += mv; f[3] += oth
         print(k, "done", flush=True)
     lines = ["| r | β | shifted copies per correction | errors on the judging halves, before → after (mean of the random halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
@@ -135,11 +138,10 @@ def choose_near(folds, cache, out, splits:int=3)->str:
         H = lambda x: memory_keys(net, x, mean); Z = lambda n, x: n.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
         hv, zv = H(xv / 255), Z(net, xv / 255)
         W = {w: (x, H(x), Z(net, x), y, [H(np.roll(x, s, axis=(1, 2))) for s in MEMORY_SHIFTS]) for w in base["val_writers"] for x, y in [writer_images([d for d in pen if d.writer == w], before)]}
-        wrong = lambda z, y: int((z[:, :10].argmax(1) != y).sum())
         for w, (x, h, z, y, hs) in W.items():
             for s in range(splits):
                 g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2
-                copy = keras.models.clone_model(net); copy.set_weights(net.get_weights()); tune(copy, x[g], y[g], refs["train"], EPOCHS, logits)
+                copy = tuned_copy(net, x[g], y[g], refs["train"], EPOCHS, logits=logits)
                 tv, tw = Z(copy, xv / 255), {v: Z(copy, W[v][0]) for v in W}
                 M, yM = np.concatenate([h[g]] + [q[g] for q in hs]), np.tile(y[g], 1 + len(MEMORY_SHIFTS)); L = np.eye(z.shape[1])[yM]
                 for near, width, mem in [(a, b, c) for a in NEAR_GRID["near"] for b in NEAR_GRID["width"] for c in (False, True)]:
@@ -147,7 +149,7 @@ def choose_near(folds, cache, out, splits:int=3)->str:
                         S = hq @ M.T; best = S.max(1)
                         share = (best >= near).astype(float) if width == 0 else np.clip((best - near) / width, 0, 1)
                         o = zb + share[:, None] * (zt - zb)
-                        return o + np.minimum(MEMORY_BETA * np.maximum((S - MEMORY_R) / (1 - MEMORY_R), 0) @ L, MEMORY_BETA) if mem else o
+                        return o + pull(S, L, MEMORY_R, MEMORY_BETA) if mem else o
                     f = res.setdefault((near, width, mem), [0, 0, [], []])
                     f[0] += wrong(z[~g], y[~g]) / splits; f[1] += wrong(answer(h[~g], z[~g], tw[w][~g]), y[~g]) / splits
                     f[2].append(wrong(answer(hv, zv, tv), yv) - wrong(zv, yv))

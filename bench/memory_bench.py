@@ -35,7 +35,7 @@ print(json.dumps(out))"""
 def main(n:int=300, ks=(0, 60, 200, 1000, 2000), copies=(60, 1000)):
     import keras
     from digit_classification.data import load_pendigits, page_strokes
-    from digit_classification.finetune import MEMORY_SHIFTS, CARRIED, base_model, memory_mean, tune, with_memory, _to_tflite
+    from digit_classification.finetune import MEMORY_SHIFTS, CARRIED, base_model, memory_mean, tuned_copy, with_memory, _to_tflite
     from digit_classification.mnistify import mnistify
     from digit_classification.model import mnist_split
     t0 = time.time(); net, base, path = base_model()
@@ -48,7 +48,7 @@ def main(n:int=300, ks=(0, 60, 200, 1000, 2000), copies=(60, 1000)):
     name = lambda k, c: f"{k}{'c' if c else ''}"
     for k, copied in specs:
         copy = None
-        if copied: copy = keras.models.clone_model(net); copy.set_weights(net.get_weights()); tune(copy, xs[:k], ys[:k], (xm[:2000] / 255, ym[:2000]), epochs=1, logits=True)
+        if copied: copy = tuned_copy(net, xs[:k], ys[:k], (xm[:2000] / 255, ym[:2000]), epochs=1, logits=True)
         m = with_memory(net, xs[:k], ys[:k], mean, size=k * (1 + len(MEMORY_SHIFTS)), tuned=copy) if k else net
         o = d/name(k, copied); o.mkdir(); tfl = _to_tflite(m); (o/"digits.tflite").write_bytes(tfl); sizes[name(k, copied)] = len(tfl)
         (o/"model.json").write_text(json.dumps({c: base[c] for c in CARRIED if c in base}))

@@ -7,7 +7,7 @@ __all__ = ['REPLAY', 'MIN_REPLAY', 'MIN_CORRECTIONS', 'EPOCHS', 'LEARNING_RATE',
            'TOLERANCE', 'MEMORY_R', 'MEMORY_BETA', 'MEMORY_SHIFTS', 'MEMORY_SIZE', 'MEMORY_MEAN_IMAGES', 'TUNED_R',
            'TUNED_WIDTH', 'CARRIED', 'base_model', 'corrections', 'holdout_mask', 'held_out_writers', 'reference_sets',
            'tune', 'accuracy', 'judge', 'memory_features', 'memory_mean', 'memory_keys', 'plain', 'memory_of',
-           'tuned_of', 'with_memory', 'served', 'write_model', 'finetune']
+           'tuned_of', 'tuned_copy', 'with_memory', 'served', 'write_model', 'finetune']
 
 # %% ../nbs/10_finetune.ipynb #f8f02
 import contextlib, hashlib, inspect, io, json, os, tempfile, time
@@ -185,6 +185,11 @@ def tuned_of(net:keras.Model):
     "The tuned copy of the network in `net` that answers near its corrections, or None"
     return net.get_layer("memory_tuned") if "memory_tuned" in [l.name for l in net.layers] else None
 
+def tuned_copy(net:keras.Model, x, y, replay:tuple, epochs:int=EPOCHS, **kw)->keras.Model:   # kw: `tune`'s (logits, seed, lr, ...)
+    "A copy of `net` (its weights copied, `net` untouched) trained by `tune` on the corrections (x, y) and the `replay`"
+    c = keras.models.clone_model(net); c.set_weights(net.get_weights())
+    return tune(c, x, y, replay, epochs, **kw)
+
 def with_memory(net:keras.Model, x, y,          # the network (with a memory or not); the corrections' images (N, 28, 28) and labels
                 mean:np.ndarray,                # the centre of the comparison (`memory_mean`)
                 r:float=MEMORY_R, beta:float=MEMORY_BETA, size:int=MEMORY_SIZE,
@@ -263,10 +268,8 @@ def finetune(out,                    # folder for the new model's files
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
     held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
     start = tuned_of(net) or plain(net)                                        # a model `finetune` wrote: its copy learns on
-    def copy(xs, ys):
-        if not epochs: return None                                             # `with_memory` keeps the copy `net` has, if any
-        c = keras.models.clone_model(start); c.set_weights(start.get_weights())
-        return tune(c, xs, ys, refs["train"], epochs, base.get("outputs") == "logits", seed)
+    def copy(xs, ys):   # no epochs: None, and `with_memory` keeps the copy `net` has, if any
+        return tuned_copy(start, xs, ys, refs["train"], epochs, logits=base.get("outputs") == "logits", seed=seed) if epochs else None
     mean = memory_mean(net, refs["train"][0])                                  # the replay starts with MNIST's training digits
     before, sets = Classifier(path), {"mnist_val": refs["mnist_val"], "pen_test": refs["pen_test"]}
     figs, ok = judge(before, served(with_memory(net, x[~held], y[~held], mean, tuned=copy(x[~held], y[~held])), base), {"corrections": (x[held], y[held]), **sets})
@@ -274,7 +277,7 @@ def finetune(out,                    # folder for the new model's files
     written = {k: accuracy(after, *s) for k, s in sets.items()} if ok else {}
     ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
-              "memory": {"entries": len(memory_of(whole)[1]) if whole is not None else 0, "shifts": len(MEMORY_SHIFTS), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+              "memory": {"entries": len(memory_of(whole)[1]) if whole is not None else None, "shifts": len(MEMORY_SHIFTS), "r": MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
               **({"tuned_copy": {"from": TUNED_R, "alone_from": round(TUNED_R + TUNED_WIDTH, 4), "replay_per_correction": REPLAY, "min_replay": MIN_REPLAY,
                                  "learning_rate": LEARNING_RATE, "frozen": FROZEN}} if epochs or tuned_of(net) else {}),
               "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
