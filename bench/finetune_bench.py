@@ -12,18 +12,20 @@ them mixed with the replay of its training data (`finetune.reference_sets`: no w
 are compared on that other half, on MNIST validation and on the other tested writers; MNIST's test set is evaluated once, at the
 end, for the base model and each fine-tuned one.
 By default the fine-tuned model is `digit-classification finetune`'s: the base network with the given half as its correction
-memory (`finetune.with_memory`, `MEMORY_R` and `MEMORY_BETA`, or `--r` and `--beta`) and a copy of it tuned on that half
-(`finetune.tune`, `EPOCHS` passes) that answers instead of it near the corrections (`TUNED_R`, `TUNED_WIDTH`); `--method memory`
-is the memory alone (`finetune --epochs 0`); `--method tune` fine-tunes the weights instead, everywhere (`finetune.tune` with the
-recipe options), as `finetune` did before the memory; `--compare` runs the three, side by side.
+memory (`finetune.with_memory`: `MEMORY_BETA`, r `TUNED_MEMORY_R` beside a copy and `MEMORY_R` alone, or `--r` and `--beta`) and a
+copy of it tuned on that half and `AUGMENT` random variants of each (`finetune.tune`, `EPOCHS` passes) that answers instead of it
+near the corrections (`TUNED_R`, `TUNED_WIDTH`); `--method memory` is the memory alone (`finetune --epochs 0`); `--method tune`
+fine-tunes the weights instead, everywhere (`finetune.tune` with the recipe options, on the corrections alone), as `finetune` did
+before the memory; `--compare` runs the three, side by side.
 Several folds may be given (`--fold 2 3 4`): one table, a block of rows per fold.
 `--choose` instead chooses the memory's r and beta, and whether each correction is also remembered moved by a pixel each
 way (`MEMORY_SHIFTS`), on the folds' validation writers (never their test writers, never MNIST
 test): for each fold model and validation writer, 20 random halves as corrections, the other half judged, MNIST validation and
 the other validation writers' digits watched; the table goes to results/finetune_memory_choice.md.
-`--choose-near` chooses where the tuned copy answers (the cosine similarity to the nearest memory entry from which it starts to,
-and the width over which it takes over), with and without the memory, in the same way (3 random halves of each validation
-writer, a copy tuned on each; results/finetune_near_choice.md).
+`--choose-near` chooses how the tuned copy learns (the corrections alone, or with `AUGMENT` random variants of each) and where it
+answers (the cosine similarity to the nearest memory entry from which it starts to, and the width over which it takes over), with the
+memory beside it at `MEMORY_R` or `TUNED_MEMORY_R`, in the same way (3 random halves of each validation writer, a copy tuned on
+each; results/finetune_near_choice.md).
 `--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL[:ANCHOR]] ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
 validation only (no MNIST test): how the recipe was chosen, added to results/finetune_recipes_foldK.md (the whole search).
 """
@@ -32,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist, load_pendigits
-from digit_classification.finetune import (ANCHOR, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY,
+from digit_classification.finetune import (ANCHOR, AUGMENT, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY, TUNED_MEMORY_R,
     
     accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, tuned_copy, with_memory)
 from digit_classification.model import SEED, EPOCHS as NET_EPOCHS, NUM_CLASSES, mnist_split, save_model, writer_folds
@@ -58,12 +60,12 @@ def writer_images(digits, clf):
             np.array([d.label for d in digits]))
 
 def personalise(model, refs, x, y, given, epochs, lr, replay, min_replay, frozen, distill, anchor)->Classifier:
-    "The model at `model` fine-tuned on the `given` half of (x, y) with the replay, as it would be served"
+    "The model at `model` fine-tuned on the `given` half of (x, y) with the replay (the corrections alone: no variants), as it would be served"
     net, base, _ = base_model(model)
-    tune(net, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits", lr=lr, per_correction=replay, min_replay=min_replay, frozen=frozen, distill=distill, anchor=anchor)
+    tune(net, x[given], y[given], refs["train"], epochs, base.get("outputs") == "logits", lr=lr, per_correction=replay, min_replay=min_replay, frozen=frozen, distill=distill, anchor=anchor, augment=0)
     return served(net, base)
 
-def remember(model, refs, x, y, given, r=MEMORY_R, beta=MEMORY_BETA, epochs=0)->Classifier:
+def remember(model, refs, x, y, given, r=None, beta=MEMORY_BETA, epochs=0)->Classifier:
     """The model at `model` with the `given` half of (x, y) as its correction memory and, with `epochs`, a copy tuned on it
     that answers near the corrections, as `finetune` makes it and it would be served"""
     net, base, _ = base_model(model); net = plain(net)
@@ -126,11 +128,11 @@ def choose(folds, cache, out, splits:int=20)->str:
               for (r, b, n), (e0, e1, mv, oth) in res.items()]
     return "\n".join(lines)
 
-NEAR_GRID = dict(near=(0.72, 0.75, 0.78, 0.8, 0.82), width=(0.0, 0.05, 0.1))   # where the tuned copy answers: what --choose-near tries
+NEAR_GRID = dict(augment=(0, AUGMENT), near=(0.7, 0.72, 0.74, 0.76, 0.78), width=(0.02, 0.1), r=(MEMORY_R, TUNED_MEMORY_R))   # what --choose-near tries
 
 def choose_near(folds, cache, out, splits:int=3)->str:
-    """A table: for each (near, width), with the memory (`MEMORY_R`, `MEMORY_BETA`, shifts) and without, errors on the validation
-    writers' judging halves before → after and what MNIST validation and the other validation writers lose"""
+    """A table: for copies tuned on the corrections alone and with variants of each, and each (near, width, the memory's r), errors
+    on the validation writers' judging halves before → after and what MNIST validation and the other validation writers lose"""
     (xm, _), (xv, yv) = mnist_split(); pen, res = load_pendigits(), {}
     for k in folds:
         model = fold_model(k, cache, out); net, base, _ = base_model(model); before = Classifier(model); refs = reference_sets(base)
@@ -141,37 +143,37 @@ def choose_near(folds, cache, out, splits:int=3)->str:
         for w, (x, h, z, y, hs) in W.items():
             for s in range(splits):
                 g = np.random.default_rng(s).permutation(len(y)) < len(y) // 2
-                copy = tuned_copy(net, x[g], y[g], refs["train"], EPOCHS, logits=logits)
-                tv, tw = Z(copy, xv / 255), {v: Z(copy, W[v][0]) for v in W}
                 M, yM = np.concatenate([h[g]] + [q[g] for q in hs]), np.tile(y[g], 1 + len(MEMORY_SHIFTS)); L = np.eye(z.shape[1])[yM]
-                for near, width, mem in [(a, b, c) for a in NEAR_GRID["near"] for b in NEAR_GRID["width"] for c in (False, True)]:
-                    def answer(hq, zb, zt):   # with_memory's layers, in NumPy
-                        S = hq @ M.T; best = S.max(1)
-                        share = (best >= near).astype(float) if width == 0 else np.clip((best - near) / width, 0, 1)
-                        o = zb + share[:, None] * (zt - zb)
-                        return o + pull(S, L, MEMORY_R, MEMORY_BETA) if mem else o
-                    f = res.setdefault((near, width, mem), [0, 0, [], []])
-                    f[0] += wrong(z[~g], y[~g]) / splits; f[1] += wrong(answer(h[~g], z[~g], tw[w][~g]), y[~g]) / splits
-                    f[2].append(wrong(answer(hv, zv, tv), yv) - wrong(zv, yv))
-                    f[3].append(sum(wrong(answer(W[v][1], W[v][2], tw[v]), W[v][3]) - wrong(W[v][2], W[v][3]) for v in W if v != w))
+                Sv, Sw = hv @ M.T, {v: W[v][1] @ M.T for v in W}   # similarities to the entries: MNIST validation, each writer's digits
+                for aug in NEAR_GRID["augment"]:
+                    copy = tuned_copy(net, x[g], y[g], refs["train"], EPOCHS, logits=logits, augment=aug)
+                    tv, tw = Z(copy, xv / 255), {v: Z(copy, W[v][0]) for v in W}
+                    for near, width, r in [(a, b, c) for a in NEAR_GRID["near"] for b in NEAR_GRID["width"] for c in NEAR_GRID["r"]]:
+                        def answer(S, zb, zt):   # with_memory's layers, in NumPy, from the similarities S
+                            share = np.clip((S.max(1) - near) / width, 0, 1)
+                            return zb + share[:, None] * (zt - zb) + pull(S, L, r, MEMORY_BETA)
+                        f = res.setdefault((aug, near, width, r), [0, 0, [], []])
+                        f[0] += wrong(z[~g], y[~g]) / splits; f[1] += wrong(answer(Sw[w][~g], z[~g], tw[w][~g]), y[~g]) / splits
+                        f[2].append(wrong(answer(Sv, zv, tv), yv) - wrong(zv, yv))
+                        f[3].append(sum(wrong(answer(Sw[v], W[v][2], tw[v]), W[v][3]) - wrong(W[v][2], W[v][3]) for v in W if v != w))
             print(k, w, "done", flush=True)
-    lines = ["| the tuned copy answers from (cosine similarity to the nearest entry) | ...alone from | with the memory | errors on the judging halves, before → after (mean of the halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {a:g} | {a + b:g} | {'yes' if c else 'no'} | {e0:.1f} → {e1:.1f} | {100 * (1 - e1 / e0):.0f}% | {np.median(mv):+.0f}, {max(mv):+d} | {np.median(oth):+.0f}, {max(oth):+d} |"
-              for (a, b, c), (e0, e1, mv, oth) in res.items()]
+    lines = ["| variants of each correction the copy learns | the tuned copy answers from (cosine similarity to the nearest entry) | ...alone from | the memory's r | errors on the judging halves, before → after (mean of the halves, all folds) | cut | MNIST validation: errors added (median, worst of 5,000) | the other validation writers' digits: errors added (median, worst) |",
+             "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {n} | {a:g} | {a + b:g} | {r:g} | {e0:.1f} → {e1:.1f} | {100 * (1 - e1 / e0):.0f}% | {np.median(mv):+.0f}, {max(mv):+d} | {np.median(oth):+.0f}, {max(oth):+d} |"
+              for (n, a, b, r), (e0, e1, mv, oth) in res.items()]
     return "\n".join(lines)
 
 def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
          replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None,
-         method:str="finetune", compare:bool=False, r:float=MEMORY_R, beta:float=MEMORY_BETA, choose_memory:bool=False, choose_copy:bool=False):
+         method:str="finetune", compare:bool=False, r:float=None, beta:float=MEMORY_BETA, choose_memory:bool=False, choose_copy:bool=False):
     t0 = time.time()
     folds = ', '.join(map(str, fold or []))
     def chosen(flag, name, what, text):   # a choice's table, headed by its command, to results/NAME.md
         text = (f"`python bench/finetune_bench.py {flag} --fold {' '.join(map(str, fold))} --cache CACHE`: {what} on the folds' validation writers (fold models {folds}; "
                 f"MNIST validation and the other validation writers' digits watched); {time.time() - t0:.0f} s on 2 shared cores; no test writer, no MNIST test\n\n" + text)
         print(text); return (Path(__file__).parent/"results"/f"{name}.md").write_text(text + "\n")
-    if choose_copy: return chosen("--choose-near", "finetune_near_choice", "where the tuned copy answers instead of the network, 3 random halves of each writer "
-                                  f"as corrections, a copy tuned on each ({EPOCHS} passes), the other half judged,", choose_near(fold, cache, out))
+    if choose_copy: return chosen("--choose-near", "finetune_near_choice", "how the tuned copy learns and where it answers instead of the network, 3 random halves of each writer "
+                                  f"as corrections, two copies tuned on each ({EPOCHS} passes; the corrections alone, and with {AUGMENT} variants of each), the other half judged,", choose_near(fold, cache, out))
     if choose_memory: return chosen("--choose", "finetune_memory_choice", "the correction memory's r, β and shifted copies, 20 random halves of each writer as "
                                     "corrections, the other half judged (MNIST validation on 3 of them),", choose(fold, cache, out))
     methods = ["memory", "finetune", "tune"] if compare else [method]
@@ -205,7 +207,7 @@ def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPO
             rows.append(row); print(row, flush=True)
     if recipe: return
     pct = lambda a: f"{100 * a:.2f}"; arrow = lambda v, f=str: " → ".join(f(a) for a in v)
-    opts = f" --r {r:g} --beta {beta:g}" if "tune" not in methods or len(methods) > 1 else ""
+    opts = (f" --r {r:g}" if r is not None else "") + f" --beta {beta:g}" if "tune" not in methods or len(methods) > 1 else ""
     opts += f" --epochs {epochs} --lr {lr:g} --replay {replay} --min-replay {min_replay} --frozen {frozen} --distill {distill:g} --anchor {anchor:g}" if "tune" in methods else ""
     cmd = "python bench/finetune_bench.py" + (f" --fold {' '.join(map(str, fold))} --cache CACHE" if fold else "") + (" --compare" if compare else f" --method {method}") + opts
     what = " → ".join(["before"] + [{"memory": "the memory alone", "finetune": "finetune (the memory and the tuned copy)", "tune": "the weights tuned"}[m] for m in methods])
@@ -232,7 +234,7 @@ if __name__ == "__main__":
     p.add_argument("--out", default="runs/finetune", help="where fold models are made (once)")
     p.add_argument("--method", default="finetune", choices=("memory", "finetune", "tune"), help="the correction memory alone; `finetune`'s default (the memory, and a copy tuned on the corrections that answers near them); or the weights tuned, everywhere")
     p.add_argument("--compare", action="store_true", help="the three methods, side by side")
-    p.add_argument("--r", type=float, default=MEMORY_R, help="the memory's similarity threshold"); p.add_argument("--beta", type=float, default=MEMORY_BETA, help="the memory's pull")
+    p.add_argument("--r", type=float, help="the memory's similarity threshold (default: `with_memory`'s: MEMORY_R alone, TUNED_MEMORY_R beside a copy)"); p.add_argument("--beta", type=float, default=MEMORY_BETA, help="the memory's pull")
     p.add_argument("--choose", dest="choose_memory", action="store_true", help="choose r and beta on the folds' validation writers (no test writer, no MNIST test)")
     p.add_argument("--choose-near", dest="choose_copy", action="store_true", help="choose where the tuned copy answers, on the folds' validation writers (no test writer, no MNIST test)")
     p.add_argument("--epochs", type=int, default=EPOCHS); p.add_argument("--lr", type=float, default=LEARNING_RATE)
