@@ -283,7 +283,8 @@ def finetune(out,                    # folder for the new model's files
     x, y = corrections(FeedbackStore(feedback_db))
     if len(y) < MIN_CORRECTIONS: raise ValueError(f"the store has {len(y)} corrections: fine-tuning needs at least {MIN_CORRECTIONS}")
     held, refs = holdout_mask(len(y), seed=seed), refs or reference_sets(base, data)
-    start = tuned_of(net) or plain(net)                                        # a model `finetune` wrote: its copy learns on
+    had = tuned_of(net)                                                        # a model `finetune` wrote: its copy learns on, and is kept
+    start, copied = had or plain(net), bool(epochs) or had is not None
     def copy(xs, ys):   # no epochs: None, and `with_memory` keeps the copy `net` has, if any
         return tuned_copy(start, xs, ys, refs["train"], epochs, logits=base.get("outputs") == "logits", seed=seed) if epochs else None
     mean = memory_mean(net, refs["train"][0])                                  # the replay starts with MNIST's training digits
@@ -294,9 +295,9 @@ def finetune(out,                    # folder for the new model's files
     ok = ok and all(a >= figs[k]["before"] - TOLERANCE for k, a in written.items())
     record = {**{k: base[k] for k in CARRIED if k in base}, "base_model": before.version, "corrections": len(y), "held_out": int(held.sum()),
               "memory": {"entries": len(memory_of(whole)[1]) if whole is not None else None, "shifts": len(MEMORY_SHIFTS),
-                         "r": TUNED_MEMORY_R if epochs or tuned_of(net) else MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
+                         "r": TUNED_MEMORY_R if copied else MEMORY_R, "beta": MEMORY_BETA}, "epochs": epochs,
               **({"tuned_copy": {"from": TUNED_R, "alone_from": round(TUNED_R + TUNED_WIDTH, 4), "variants_per_correction": AUGMENT, "replay_per_correction": REPLAY,
-                                 "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN}} if epochs or tuned_of(net) else {}),
+                                 "min_replay": MIN_REPLAY, "learning_rate": LEARNING_RATE, "frozen": FROZEN}} if copied else {}),
               "figures": figs, "figures_written": written, "seconds": round(time.time() - t0)}
     if ok: record = write_model(whole, out, record, after.model)   # the very file judged, not a second conversion
     return {"written": ok, "out": str(out), "version": record.get("tflite_sha256", "")[:12], **record}
