@@ -1,13 +1,14 @@
-"""`serve` beside `serve` before issue 14 and beside granian, in one run: one client's latency, 32 clients' throughput, and the app's own work.
+"""`serve` beside `serve` before it ran uvicorn, and beside other servers, in one run: one client's latency, 32 clients' throughput, and the app's own work.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_load.py [--rounds 3] [--seconds 10] [--n 200] [--clients 32]
-        [--servers serve gevent_before gthread_today granian granian_nolog uwsgi]
-Servers, all up for the whole run on free ports: `digit-classification serve` with its defaults (gevent, one worker per CPU),
-`bench/gevent_before.py` (serve as measured in a28fdbe: a connection whose next request has come is served again before
-the others, and gunicorn's own access logger), `bench/gthread_today.py` (gthread, 1 worker × 4 threads, the pool that keeps a lone
-client on a warm thread), and the candidate with a compiled HTTP path: granian (Rust, hyper) running our app through its WSGI
-interface, one worker per CPU, 2 blocking threads each (of 1, 2, 4 and 64 in a trial, 2 gave the most requests/s), with its
-access log (`granian`, an access line per request as `serve` writes) and without (`granian_nolog`, its best case).
+        [--servers serve gevent_today gthread_today a2wsgi granian granian_nolog uwsgi]
+Servers, all up for the whole run on free ports: `digit-classification serve` with its defaults (gunicorn, a uvicorn worker per
+CPU, the app behind `server._Bridge`), `bench/gevent_today.py` (serve until issue 14's uvicorn: gunicorn's gevent worker per
+CPU, connections in turn), `bench/gthread_today.py` (serve before issue 14: gthread, 1 worker × 4 threads, the pool that keeps a
+lone client on a warm thread), `bench/a2wsgi_serve.py` (serve's uvicorn workers, but the app behind a2wsgi's thread-pool adapter),
+and candidates with a compiled HTTP path: granian (Rust, hyper) running our app through its WSGI interface, one worker per CPU,
+2 blocking threads each (of 1, 2, 4 and 64 in a trial, 2 gave the most requests/s), with its access log (`granian`, an access
+line per request as `serve` writes) and without (`granian_nolog`, its best case).
 Bodies: `--n` UCI pen digits as the page sends them (strokes on a 336 px canvas). In each round, in turn:
   - one client: each server gets the bodies over one keep-alive connection (`app_bench.raw_post`), in blocks of 50 in turn;
   - the app's own work: the same bodies through the WSGI app called in this process (no server, no HTTP), before and after;
@@ -22,7 +23,8 @@ Medians over rounds; the machine is shared, so the load average is printed too.
 The last candidate parses HTTP in C inside the worker that runs the app: uWSGI's `--http11-socket` (the only uWSGI socket that
 keeps a connection alive: its async modes, ugreen and gevent, close each connection after one answer or never answer the second
 request), one process per CPU × 16 threads.
-Needs: `pip install granian` for the granian columns (2.8.9 measured), `pip install pyuwsgi` for uwsgi's (2.0.30).
+Needs: gevent (the `dev` extra) for gevent_today, `pip install a2wsgi` for a2wsgi (1.10.10 measured), `pip install granian` for the
+granian columns (2.8.9 measured), `pip install pyuwsgi` for uwsgi's (2.0.30).
 """
 import argparse, json, os, re, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -35,14 +37,16 @@ from digit_classification.testing import free_port, save_table
 BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
 SERVERS = {"serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
-           "gevent_before": lambda port: [sys.executable, str(HERE/"gevent_before.py"), str(port)],
+           "gevent_today": lambda port: [sys.executable, str(HERE/"gevent_today.py"), str(port)],
            "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
+           "a2wsgi": lambda port: [sys.executable, str(HERE/"a2wsgi_serve.py"), str(port)],
            "granian": lambda port: granian_cmd(port, "--access-log"),
            "granian_nolog": lambda port: granian_cmd(port),
            "uwsgi": lambda port: uwsgi_cmd(port, "--http11-socket", f"127.0.0.1:{port}", "--threads", "16")}
-WHAT = {"serve": "serve (gevent, one worker per CPU, connections in turn)",
-        "gevent_before": "gevent_before (serve in a28fdbe: no turns, gunicorn's logger)",
+WHAT = {"serve": "serve (uvicorn, one worker per CPU, the app called in the loop's thread)",
+        "gevent_today": "gevent_today (serve before uvicorn: gevent, one worker per CPU, connections in turn)",
         "gthread_today": "gthread_today (1 worker × 4 threads)",
+        "a2wsgi": "a2wsgi (serve's uvicorn workers, the app on a2wsgi's thread pool)",
         "granian": "granian (WSGI, one worker per CPU × 2 threads, access log)",
         "granian_nolog": "granian_nolog (the same, no access log)",
         "uwsgi": "uwsgi (HTTP parsed in C in the worker: http11-socket, one process per CPU × 16 threads, access log)"}

@@ -1,11 +1,14 @@
 """Slow clients: each server under slowhttptest's three slow attacks and a 10,000-connection flood, probed by a good client.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/slow_clients.py [--seconds 60] [--connections 1000] [--flood 10000]
-        [--servers serve gthread_today gevent_stock waitress granian uwsgi uwsgi_gevent]
+        [--servers serve gevent_today gthread_today gevent_stock a2wsgi waitress granian uwsgi uwsgi_gevent]
 Servers, one at a time on a free port (the attacks would disturb each other), all running our app:
-  serve          `digit-classification serve` with its defaults (gevent worker, threading unpatched, one worker per CPU)
+  serve          `digit-classification serve` with its defaults (gunicorn, a uvicorn worker per CPU, the app behind `_Bridge`)
+  gevent_today   `serve` until issue 14's uvicorn: our gevent worker (threading unpatched), one per CPU (bench/gevent_today.py)
   gthread_today  `serve` before issue 14: gunicorn's gthread, 1 worker × 4 threads (bench/gthread_today.py)
   gevent_stock   gunicorn's own gevent worker (everything patched: one LiteRT interpreter per connection), one per CPU
+  a2wsgi         serve's uvicorn workers with a2wsgi's thread-pool adapter in place of `_Bridge` (bench/a2wsgi_serve.py): the body
+                 is streamed to the app's thread as it arrives
   waitress       `waitress-serve` with its defaults (4 threads; it buffers whole requests before a thread sees them)
   granian        granian (Rust, hyper) through its WSGI interface, one worker per CPU × 2 blocking threads, access log
                  (`serve_load.granian_cmd`): hyper holds slow headers and slow reads, but streams the body to the app's thread
@@ -19,7 +22,7 @@ from the end of the attack to the first answer to a probe sent after it.
                  threads: a slow connection holds a thread
   uwsgi_gevent   the same with its gevent loop, 2,000 connections per worker, 2 s socket timeout: its http-socket closes each
                  connection after one answer (uWSGI cannot keep one alive in an async mode)
-Needs: Debian's slowhttptest; `pip install waitress` for the waitress row, `pip install granian` for granian's, `pip install pyuwsgi` for uwsgi's.
+Needs: Debian's slowhttptest; gevent (the `dev` extra) for gevent_today and gevent_stock; `pip install a2wsgi` for a2wsgi; `pip install waitress` for the waitress row, `pip install granian` for granian's, `pip install pyuwsgi` for uwsgi's.
 """
 import argparse, json, os, sys, time
 from pathlib import Path
@@ -33,7 +36,9 @@ BIN, HERE = Path(sys.executable).parent, Path(__file__).parent
 CPUS = len(os.sched_getaffinity(0))
 SERVERS = {
     "serve": lambda port: [str(BIN/"digit-classification"), "serve", "--port", str(port)],
+    "gevent_today": lambda port: [sys.executable, str(HERE/"gevent_today.py"), str(port)],
     "gthread_today": lambda port: [sys.executable, str(HERE/"gthread_today.py"), str(port)],
+    "a2wsgi": lambda port: [sys.executable, str(HERE/"a2wsgi_serve.py"), str(port)],
     "gevent_stock": lambda port: [sys.executable, "-c", "from digit_classification.server import _Gunicorn, gunicorn_options; "
                                   f"_Gunicorn(gunicorn_options(port={port}) | dict(worker_class='gevent')).run()"],
     "waitress": lambda port: [str(BIN/"waitress-serve"), "--listen", f"127.0.0.1:{port}", "--call", "digit_classification.app:create_app"],
