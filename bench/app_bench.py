@@ -1,7 +1,7 @@
 """The web app over loopback: /api/classify latency beside the old apps' path, cold start, server memory, payload sizes.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/app_bench.py [--n 500] [--cold 3] [--side 336]
-Both servers run under gunicorn with 1 worker on free ports: ours by `digit-classification serve --workers 1` (a gevent worker),
+Both servers run under gunicorn with 1 worker on free ports: ours by `digit-classification serve --workers 1` (a uvicorn worker),
 the old path (PNG data URL -> PIL -> 28x28 -> Keras `model.predict` on our digits.keras from nbs/models) by gunicorn (4 gthread threads) on `old_app()` below.
 One client, keep-alive connections, requests interleaved in blocks of 50 (this machine is shared and noisy). The client is a bare
 HTTP/1.1 client on a socket (`raw_post`), so that the figures are the servers' and not Python's http.client's (0.15 ms a
@@ -119,7 +119,7 @@ def main():
 
     ms = lambda t, q: np.percentile(t, q) * 1e3
     lines = [f"`python bench/app_bench.py --n {args.n}`: {args.n} pen digits on a {args.side} px canvas, one client over loopback, "
-             "gunicorn 1 worker (ours: gevent; the old path: 4 threads), one run\n", "| measure | ours | old path | goal |", "|---|---|---|---|"]
+             "gunicorn 1 worker (ours: uvicorn; the old path: 4 threads), one run\n", "| measure | ours | old path | goal |", "|---|---|---|---|"]
     row = lambda name, a, b, goal: lines.append(f"| {name} | {a} | {b} | {goal} |")
     row("POST latency p50 (ms)", f"{ms(t_ours, 50):.2f}", f"{ms(t_old, 50):.2f}", "<= 3 ms")
     row("POST latency p99 (ms)", f"{ms(t_ours, 99):.2f}", f"{ms(t_old, 99):.2f}", "")

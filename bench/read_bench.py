@@ -1,7 +1,7 @@
 """POST /api/read over loopback: a 4-digit number as the page's number mode sends it, beside POST /api/classify of one digit.
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/read_bench.py [--n 300] [--digits 4]
-One server (`digit-classification serve`, 1 worker: gevent, as `serve` runs today), one client on a keep-alive socket (app_bench's bare HTTP/1.1
+One server (`digit-classification serve`, 1 worker: uvicorn, as `serve` runs today), one client on a keep-alive socket (app_bench's bare HTTP/1.1
 client), the two routes taking turns in blocks of 50 so both meet the same moments of this shared machine; the in-process rows
 time the same requests as WSGI calls of the app, and `read_number` itself on the same strokes, in blocks between them.
 Numbers: chapter 5's recipe, by the writers the model never trained on, fitted to the page's wide canvas (976×325 CSS px on a
@@ -54,7 +54,7 @@ def main():
     ms = lambda k, q=50: np.percentile(t[k], q) * 1e3
     lines = [f"`python bench/read_bench.py --n {args.n} --digits {args.digits}`: {args.n} numbers of {args.digits} digits by unseen writers "
              f"on the {W}×{H} number canvas, and {args.n} single pen digits on the 336 px canvas; one client over loopback, "
-             "`serve --workers 1` (gevent), one run\n",
+             "`serve --workers 1` (uvicorn), one run\n",
              "| measure | POST /api/read (a number) | POST /api/classify (a digit) | read / classify | goal |", "|---|---|---|---|---|",
              f"| latency p50 (ms) | {ms('read'):.2f} | {ms('classify'):.2f} | {ms('read') / ms('classify'):.2f} | read <= 5 ms |",
              f"| latency p90 (ms) | {ms('read', 90):.2f} | {ms('classify', 90):.2f} | {ms('read', 90) / ms('classify', 90):.2f} |  |",

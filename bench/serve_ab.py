@@ -2,8 +2,8 @@
 
 Run: DIGIT_CLASSIFICATION_DATA=../shared/data python bench/serve_ab.py [--n 400] [VARIANT ...]
 A variant is `name:key=value,key=value` of gunicorn settings on top of what `serve` uses, e.g.
-    python bench/serve_ab.py default gthread:worker_class=gthread,threads=4 stock:worker_class=gevent cparser:http_parser=fast
-(`worker_class=gthread` is gunicorn's threaded worker, `gevent` its own gevent worker; `http_parser=fast` needs `pip install gunicorn_h1c`).
+    python bench/serve_ab.py default gthread:worker_class=gthread,threads=4 stock:worker_class=gevent
+(`worker_class=gthread` is gunicorn's threaded worker, `gevent` its own gevent worker (gevent is in the `dev` extra)).
 A variant listed twice (`default default2`) shows how far apart two identical servers read in one run: 2-15% in our runs.
 One worker each; one client, keep-alive, blocks of 50 requests in turn.
 """
