@@ -14,6 +14,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker
 from .classify import MODEL_PATH, Classifier
 from .app import create_app
+from .inputs import MAX_BODY
 
 # %% ../nbs/08d_server.ipynb #c052
 class _Gunicorn(BaseApplication):
@@ -75,16 +76,17 @@ class _Bridge:
     "The WSGI `app` as an ASGI app: a request's body read whole within the app's limits, then the app called in this thread"
     def __init__(self, app, log:Logger): self.app, self.log = app, log
     async def __call__(self, scope, receive, send):
-        t0, config, headers = time.perf_counter(), self.app.config, dict(scope["headers"])
-        n, chunked = headers.get(b"content-length"), b"transfer-encoding" in headers
+        t0, seconds = time.perf_counter(), self.app.config["REQUEST_SECONDS"]
+        environ = build_environ(scope, {}, None)        # the headers as WSGI keys; the body is set below
+        n, chunked = environ.get("CONTENT_LENGTH"), "HTTP_TRANSFER_ENCODING" in environ
         n = int(n) if n else None                       # (uvicorn has refused a Content-Length that is not a number)
         body, got = b"", "whole"
-        if n and n > config["MAX_CONTENT_LENGTH"]: got = "more"   # refused by the app from its length, unread
+        if n and n > MAX_BODY: got = "more"             # refused by the app's `read_body` from its length, unread
         elif n or chunked:
-            received = await _receive_body(receive, n or config["MAX_CONTENT_LENGTH"] + 1, config["REQUEST_SECONDS"])
+            received = await _receive_body(receive, n or MAX_BODY + 1, seconds)
             if received is None: return
             body, got = received
-        environ = build_environ(scope, {}, (_Late if got == "late" else io.BytesIO)(bytes(body)))
+        environ["wsgi.input"] = (_Late if got == "late" else io.BytesIO)(bytes(body))
         environ["RAW_URI"] = scope["raw_path"].decode("latin1") + (f"?{scope['query_string'].decode('latin1')}" if scope["query_string"] else "")
         if chunked: environ["wsgi.input_terminated"] = True
         answer = {}
