@@ -96,7 +96,7 @@ class _Bridge:
         finally: getattr(chunks, "close", lambda: None)()
         await send({"type": "http.response.start", "status": answer["status"],
                     "headers": [(k.encode("latin1"), v.encode("latin1")) for k, v in answer["headers"]]
-                               + [(b"connection", b"close")] * (got != "whole")})   # the rest of a body is not read: the connection ends
+                               + [(b"connection", b"close")] * (got == "late")})   # (a body over the limit is thrown away as it comes)
         await send({"type": "http.response.body", "body": data})
         if self.log.access_log_enabled:
             self.log.access_log.info('%s "%s %s %s" %d %d %.6fs', environ.get("REMOTE_ADDR", "-"), scope["method"], environ["RAW_URI"],
