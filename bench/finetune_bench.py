@@ -28,13 +28,18 @@ memory beside it at `MEMORY_R` or `TUNED_MEMORY_R`, in the same way (3 random ha
 each; results/finetune_near_choice.md).
 `--recipes "LR:EPOCHS:REPLAY:MIN_REPLAY:FROZEN[:DISTILL[:ANCHOR]] ..."` instead tries fine-tuning recipes on the fold's writers, judged on their other halves and MNIST
 validation only (no MNIST test): how the recipe was chosen, added to results/finetune_recipes_foldK.md (the whole search).
+`--limits WRITER ...` instead says why `finetune` does not halve these unseen writers' errors (the fold models' test writers, judged
+on the same halves as the comparison): each digit the base model misreads, with its similarity to the nearest correction and what the
+tuned copy and `finetune`'s model read; then copies tuned as `finetune` tunes its copy and harder (`HARDER`), each answering
+everywhere, with the errors they leave and those they add on MNIST validation and the other unseen writers (results/finetune_limits.md).
+It chooses nothing, and reads no MNIST test.
 """
 import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 from digit_classification.classify import MODEL_PATH, Classifier, classify
 from digit_classification.data import page_strokes, load_mnist, load_pendigits
-from digit_classification.finetune import (ANCHOR, AUGMENT, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY, TUNED_MEMORY_R,
+from digit_classification.finetune import (ANCHOR, AUGMENT, DISTILL, EPOCHS, FROZEN, LEARNING_RATE, MEMORY_BETA, MEMORY_R, MEMORY_SHIFTS, MIN_REPLAY, REPLAY, TUNED_MEMORY_R, TUNED_R, TUNED_WIDTH,
     
     accuracy, base_model, holdout_mask, memory_keys, memory_mean, plain, reference_sets, served, tune, tuned_copy, with_memory)
 from digit_classification.model import SEED, EPOCHS as NET_EPOCHS, NUM_CLASSES, mnist_split, save_model, writer_folds
@@ -163,9 +168,45 @@ def choose_near(folds, cache, out, splits:int=3)->str:
               for (n, a, b, r), (e0, e1, mv, oth) in res.items()]
     return "\n".join(lines)
 
+HARDER = ((LEARNING_RATE, EPOCHS), (1e-3, EPOCHS), (1e-3, 3 * EPOCHS))   # --limits: copies tuned as `finetune` tunes its copy, then harder (learning rate, passes)
+
+def limits(folds, writers, cache, out)->str:
+    """Two tables for unseen `writers` whose errors `finetune` does not halve. First, each digit of the judging half that the base
+    model misreads: its cosine similarity to the nearest memory entry (the tuned copy answers from `TUNED_R`), what the tuned copy
+    reads and by what margin, and what `finetune`'s model reads. Then `finetune`'s model, and copies tuned as `finetune` tunes its
+    copy and harder, each answering everywhere: errors left on the judging half, errors added on MNIST validation and on the fold's
+    other unseen writers"""
+    pen = load_pendigits(); found, rows = [], []
+    for k in folds:
+        model = fold_model(k, cache, out); net, base, _ = base_model(model); net = plain(net); before = Classifier(model); refs = reference_sets(base)
+        (xv, yv), mean, logits = refs["mnist_val"], memory_mean(net, refs["train"][0]), base.get("outputs") == "logits"
+        Z = lambda n, x: n.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
+        H = lambda x: memory_keys(net, x, mean); zv = Z(net, xv)
+        for w in [w for w in writers if w in base["test_writers"]]:
+            x, y = writer_images([d for d in pen if d.writer == w], before); g = holdout_mask(len(y), seed=1); yj = y[~g]
+            o = refs["pen_test_writers"] != w; xo, yo = refs["pen_test"][0][o], refs["pen_test"][1][o]; zo = Z(net, xo)
+            copies = {h: tuned_copy(net, x[g], y[g], refs["train"], h[1], logits=logits, lr=h[0]) for h in HARDER}
+            z = Z(copies[HARDER[0]], x[~g])
+            after = served(with_memory(net, x[g], y[g], mean, tuned=copies[HARDER[0]]), base)
+            rows.append((k, w, "`finetune`'s model (the copy answers near the corrections)", errors(before, x[~g], yj), errors(after, x[~g], yj),
+                         errors(after, xv, yv) - errors(before, xv, yv), errors(after, xo, yo) - errors(before, xo, yo)))
+            rows += [(k, w, f"a copy tuned at {lr:g} for {n} passes{' (as `finetune` tunes it)' if (lr, n) == HARDER[0] else ''}, answering everywhere",
+                      wrong(Z(net, x[~g]), yj), wrong(Z(c, x[~g]), yj), wrong(Z(c, xv), yv) - wrong(zv, yv), wrong(Z(c, xo), yo) - wrong(zo, yo)) for (lr, n), c in copies.items()]
+            keys = np.concatenate([H(x[g])] + [H(np.roll(x[g], s, axis=(1, 2))) for s in MEMORY_SHIFTS])   # the memory's entries
+            near, pb, pa = (H(x[~g]) @ keys.T).max(1), before.predict_proba(x[~g]).argmax(1), after.predict_proba(x[~g]).argmax(1)
+            found += [(k, w, yj[i], pb[i], near[i], z[i, :10].argmax(), z[i, yj[i]] - np.delete(z[i, :10], yj[i]).max(), pa[i]) for i in np.where(pb != yj)[0]]
+            print(k, w, "done", flush=True)
+    lines = [f"| fold | writer | label | the base model reads | similarity to the nearest correction (the copy answers from {TUNED_R:g}, alone from {TUNED_R + TUNED_WIDTH:g}) | "
+             "the tuned copy reads (its label's logit minus the best other's) | `finetune`'s model reads |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {k} | {w} | {l} | {b} | {s:.2f} | {c} ({m:+.1f}) | {a} |" for k, w, l, b, s, c, m, a in found]
+    lines += ["", "| fold | writer | model | errors on the judging half: before → after | MNIST validation: errors added (of 5,000) | the fold's other unseen writers: errors added |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| {k} | {w} | {what} | {e0} → {e1} | {v:+d} | {o:+d} |" for k, w, what, e0, e1, v, o in rows]
+    return "\n".join(lines)
+
 def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPOCHS, lr:float=LEARNING_RATE,
          replay:int=REPLAY, min_replay:int=MIN_REPLAY, frozen:str=FROZEN, distill:float=DISTILL, anchor:float=ANCHOR, recipe:str=None,
-         method:str="finetune", compare:bool=False, r:float=None, beta:float=MEMORY_BETA, choose_memory:bool=False, choose_copy:bool=False):
+         method:str="finetune", compare:bool=False, r:float=None, beta:float=MEMORY_BETA, choose_memory:bool=False, choose_copy:bool=False, limit:list=None):
     t0 = time.time()
     folds = ', '.join(map(str, fold or []))
     def chosen(flag, name, what, text):   # a choice's table, headed by its command, to results/NAME.md
@@ -174,6 +215,11 @@ def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPO
         print(text); return (Path(__file__).parent/"results"/f"{name}.md").write_text(text + "\n")
     if choose_copy: return chosen("--choose-near", "finetune_near_choice", "how the tuned copy learns and where it answers instead of the network, 3 random halves of each writer "
                                   f"as corrections, two copies tuned on each ({EPOCHS} passes; the corrections alone, and with {AUGMENT} variants of each), the other half judged,", choose_near(fold, cache, out))
+    if limit:
+        text = (f"`python bench/finetune_bench.py --limits {' '.join(map(str, limit))} --fold {' '.join(map(str, fold))} --cache CACHE`: why `finetune` does not halve "
+                f"these unseen writers' errors (fold models {folds}; each writer's judging half as in the comparison); {{}} s on 2 shared cores; no MNIST test; nothing is chosen from it\n\n")
+        table = limits(fold, limit, cache, out); text = text.format(f"{time.time() - t0:.0f}") + table
+        print(text); return (Path(__file__).parent/"results"/"finetune_limits.md").write_text(text + "\n")
     if choose_memory: return chosen("--choose", "finetune_memory_choice", "the correction memory's r, β and shifted copies, 20 random halves of each writer as "
                                     "corrections, the other half judged (MNIST validation on 3 of them),", choose(fold, cache, out))
     methods = ["memory", "finetune", "tune"] if compare else [method]
@@ -237,6 +283,7 @@ if __name__ == "__main__":
     p.add_argument("--r", type=float, help="the memory's similarity threshold (default: `with_memory`'s: MEMORY_R alone, TUNED_MEMORY_R beside a copy)"); p.add_argument("--beta", type=float, default=MEMORY_BETA, help="the memory's pull")
     p.add_argument("--choose", dest="choose_memory", action="store_true", help="choose r and beta on the folds' validation writers (no test writer, no MNIST test)")
     p.add_argument("--choose-near", dest="choose_copy", action="store_true", help="choose where the tuned copy answers, on the folds' validation writers (no test writer, no MNIST test)")
+    p.add_argument("--limits", dest="limit", type=int, nargs="+", metavar="WRITER", help="why `finetune` does not halve these unseen writers' errors: their misread digits, and copies tuned harder (no MNIST test); results/finetune_limits.md")
     p.add_argument("--epochs", type=int, default=EPOCHS); p.add_argument("--lr", type=float, default=LEARNING_RATE)
     p.add_argument("--replay", type=int, default=REPLAY, help="replay images per correction...")
     p.add_argument("--min-replay", type=int, default=MIN_REPLAY, help="...and at least this many")
