@@ -12,6 +12,8 @@ line per request as `serve` writes) and without (`granian_nolog`, its best case)
 Bodies: `--n` UCI pen digits as the page sends them (strokes on a 336 px canvas). In each round, in turn:
   - one client: each server gets the bodies over one keep-alive connection (`app_bench.raw_post`), in blocks of 50 in turn;
   - the app's own work: the same bodies through the WSGI app called in this process (no server, no HTTP), before and after;
+  - the app alone on every CPU: one process per CPU calls the WSGI app in a loop for `--seconds` s, all at once (no server, no HTTP,
+    no wrk): whether the CPUs give the app's work what the ideal below assumes;
   - 32 clients: `wrk` (Debian's, a C load generator: `apt-get install -y wrk`) with a Lua script that posts the bodies in turn,
     `--clients` connections on 2 threads for `--seconds` s, against each server in turn.
 The throughput goal compares requests/s with `CPUs ÷ the app's CPU time per request` (in process, this thread's CPU time: on a
@@ -26,7 +28,7 @@ request), one process per CPU × 16 threads.
 Needs: gevent (the `dev` extra) for gevent_today, `pip install a2wsgi` for a2wsgi (1.10.10 measured), `pip install granian` for the
 granian columns (2.8.9 measured), `pip install pyuwsgi` for uwsgi's (2.0.30).
 """
-import argparse, json, os, re, resource, subprocess, sys, tempfile, time
+import argparse, io, json, os, re, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 import psutil
@@ -48,7 +50,7 @@ WHAT = {"serve": "serve (uvicorn, one worker per CPU, the app called in the loop
         "gthread_today": "gthread_today (1 worker × 4 threads)",
         "a2wsgi": "a2wsgi (serve's uvicorn workers, the app on a2wsgi's thread pool)",
         "granian": "granian (WSGI, one worker per CPU × 2 threads, access log)",
-        "granian_nolog": "granian_nolog (the same, no access log)",
+        "granian_nolog": "granian_nolog (granian's WSGI, one worker per CPU × 2 threads, no access log)",
         "uwsgi": "uwsgi (HTTP parsed in C in the worker: http11-socket, one process per CPU × 16 threads, access log)"}
 
 def granian_cmd(port:int, *options)->list:
@@ -86,6 +88,28 @@ def work(app, bodies:list)->tuple:
         wall += time.perf_counter() - t0; cpu += time.thread_time() - c0
     return wall / len(envs), cpu / len(envs)
 
+def _work_for(bodies:list, seconds:float, start:float, out)->None:
+    "In a process of its own: the app called on `bodies` in turn, from time `start` for `seconds`; puts (requests, CPU seconds) on `out`"
+    from werkzeug.test import EnvironBuilder
+    from digit_classification.app import create_app
+    app = create_app(); envs = [EnvironBuilder(path="/api/classify", method="POST", data=b, content_type="application/json").get_environ() for b in bodies]
+    call = lambda k: b"".join(app({**envs[k % len(envs)], "wsgi.input": io.BytesIO(bodies[k % len(bodies)])}, lambda status, headers: None))
+    for k in range(50): call(k)   # warm up
+    time.sleep(max(0, start - time.time())); end, c0, k = time.time() + seconds, time.process_time(), 0
+    while time.time() < end: call(k); k += 1
+    out.put((k, time.process_time() - c0))
+
+def together(bodies:list, seconds:float)->float:
+    """Requests/s of the app alone in one process per CPU at once, called in process as `work` calls it (no server, no HTTP,
+    no load generator): what the CPUs give the app's work when nothing else runs"""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn"); out = ctx.Queue(); start = time.time() + 10   # (time for each process to load the app)
+    ps = [ctx.Process(target=_work_for, args=(bodies, seconds, start, out)) for _ in range(CPUS)]
+    for p in ps: p.start()
+    got = [out.get() for _ in ps]
+    for p in ps: p.join()
+    return sum(n for n, _ in got) / seconds
+
 def children_cpu()->float:
     "User and system CPU seconds of this process's children that have finished and been waited for"
     r = resource.getrusage(resource.RUSAGE_CHILDREN); return r.ru_utime + r.ru_stime
@@ -120,14 +144,14 @@ def main():
         for name, cmd in ((n, SERVERS[n]) for n in names):
             port = free_port(); servers[name] = (port, start(cmd(port), port, "/api/classify", bodies[0])[0])
         for port, _ in servers.values(): timed_posts(port, "/api/classify", bodies[:50], "raw")   # warm up
-        one = {name: [] for name in servers}; load = {name: [] for name in servers}; own = []
+        one = {name: [] for name in servers}; load = {name: [] for name in servers}; own, alone = [], []
         for r in range(args.rounds):
             own.append(work(local, bodies))
             for i in range(0, args.n, 50):
                 for name, (port, _) in servers.items(): one[name] += timed_posts(port, "/api/classify", bodies[i:i + 50], "raw")
             for name, (port, proc) in (servers.items() if r % 2 == 0 else reversed(servers.items())):
                 load[name].append(wrk(port, proc.pid, str(script), args.clients, args.seconds)); print(name, load[name][-1], file=sys.stderr, flush=True)
-            own.append(work(local, bodies))
+            own.append(work(local, bodies)); alone.append(together(bodies, args.seconds))
     finally:
         for _, proc in servers.values(): proc.terminate(); proc.wait()
     wall, cpu = np.median(own, axis=0); ideal = CPUS / cpu
@@ -151,6 +175,7 @@ def main():
         *(f"{bound[n]:.0f} ({bound[n] / ideal:.0%})" for n in servers), goal=f"≥ {0.75 * ideal:.0f} needed")
     row(f"{args.clients} clients, latency p50 / p99", *(f"{med(n, 'p50'):.1f} / {med(n, 'p99'):.1f} ms" for n in servers))
     row(f"{args.clients} clients, failed requests (all rounds)", *(f"{sum(x['failed'] for x in load[n])}" for n in servers), goal="0")
+    row(f"the app alone in {CPUS} processes at once, in process (no server, no HTTP, no wrk), requests/s", f"{np.median(alone):.0f} ({np.median(alone) / ideal:.0%} of {ideal:.0f})", *[""] * (len(servers) - 1))
     row("the app's own work per request, in process (mean; median of rounds): CPU / wall", f"{cpu * 1e3:.2f} / {wall * 1e3:.2f} ms", *[""] * (len(servers) - 1))
     save_table(__file__, "\n".join(lines))
 
