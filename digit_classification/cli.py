@@ -174,27 +174,34 @@ def add_feedback_db(p:argparse.ArgumentParser):   # the job's parser
     "Add `--feedback-db` to `p`, with the same help on every job"
     add_options(p, "digit_classification.feedback_api", "feedback_settings", ["feedback_db"])
 
-def open_store(db):   # a `--feedback-db` value (None: the default file)
-    "The corrections store at `db`; `CommandError` in one line if it cannot be opened"
+def open_store(db,                 # a `--feedback-db` value (None: the default file)
+               existing:bool=False): # a SQLite file must be there already (the jobs that read the store: not to make an empty one)
+    "The corrections store at `db`; `CommandError` in one line if it cannot be opened, or is a SQLite file not yet made and `existing`"
     import sqlalchemy as sa
-    from digit_classification.feedback import FeedbackError, FeedbackStore
-    try: return FeedbackStore(db)
+    from digit_classification.feedback import FeedbackError, FeedbackStore, db_url
+    try:
+        url = db_url(db)
+        if existing and url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+            raise CommandError(f"no feedback store at {url.database}: `serve` makes it when it starts (or give --feedback-db the store's path or URL)")
+        return FeedbackStore(db)
     except FeedbackError as e: raise CommandError(str(e)) from None
-    except (sa.exc.SQLAlchemyError, OSError) as e: raise CommandError(f"cannot open the feedback store {db}: {getattr(e, 'orig', None) or e}") from None
+    except (sa.exc.SQLAlchemyError, OSError) as e:   # (a driver's message may run over lines: one line)
+        raise CommandError(f"cannot open the feedback store {db}: {' '.join(str(getattr(e, 'orig', None) or e).split())}") from None
 
 # %% ../nbs/11_cli.ipynb #f8c03
 def cmd_feedback_stats(args):
     "Print the store's counts as JSON: records, wrong, by label, by predicted digit, by model version"
-    print(json.dumps(open_store(args.feedback_db).stats(), indent=1))
+    print(json.dumps(open_store(args.feedback_db, existing=True).stats(), indent=1))
 
 def cmd_feedback_export(args):
     "Write the store's corrections to --out as MNIST idx files and strokes.jsonl; print what was written"
-    store = open_store(args.feedback_db)
+    store = open_store(args.feedback_db, existing=True)
     try: print(json.dumps(store.export(args.out), indent=1))
     except OSError as e: raise CommandError(f"cannot write to {args.out}: {e.strerror or e}") from None
 
 def cmd_finetune(args):
     "Learn the store's corrections: the served model with them as its memory, written to --out only if it does not regress"
+    open_store(args.feedback_db, existing=True).engine.dispose()   # a missing or bad store: one line, before TensorFlow loads
     needs("dev", "tensorflow")
     from digit_classification.finetune import finetune
     try: r = finetune(**_params(args))

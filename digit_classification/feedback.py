@@ -100,7 +100,7 @@ def _setup(engine:sa.Engine, tries:int=5):
     for i in range(tries):
         try: return _setup_once(engine)
         except (sa.exc.IntegrityError, sa.exc.OperationalError, sa.exc.ProgrammingError) as e:
-            if i == tries - 1: raise FeedbackError(f"cannot set up the feedback store {engine.url.render_as_string()}: {e.orig}") from None
+            if i == tries - 1: raise FeedbackError(f"cannot set up the feedback store {engine.url.render_as_string()}: {' '.join(str(e.orig).split())}") from None   # (one line: a driver's message may run over several)
 
 # %% ../nbs/07_feedback.ipynb #f020
 @dataclass
