@@ -181,17 +181,17 @@ def limits(folds, writers, cache, out)->str:
         model = fold_model(k, cache, out); net, base, _ = base_model(model); net = plain(net); before = Classifier(model); refs = reference_sets(base)
         (xv, yv), mean, logits = refs["mnist_val"], memory_mean(net, refs["train"][0]), base.get("outputs") == "logits"
         Z = lambda n, x: n.predict(np.reshape(x, (-1, 28, 28, 1)).astype(np.float32), verbose=0)
-        H = lambda x: memory_keys(net, x, mean); zv = Z(net, xv)
+        H = lambda x: memory_keys(net, x, mean); zv, ev = Z(net, xv), errors(before, xv, yv)   # the base model on MNIST validation, once a fold
         for w in [w for w in writers if w in base["test_writers"]]:
             x, y = writer_images([d for d in pen if d.writer == w], before); g = holdout_mask(len(y), seed=1); yj = y[~g]
             o = refs["pen_test_writers"] != w; xo, yo = refs["pen_test"][0][o], refs["pen_test"][1][o]; zo = Z(net, xo)
             copies = {h: tuned_copy(net, x[g], y[g], refs["train"], h[1], logits=logits, lr=h[0]) for h in HARDER}
-            z = Z(copies[HARDER[0]], x[~g])
+            z, zb = Z(copies[HARDER[0]], x[~g]), Z(net, x[~g])
             after = served(with_memory(net, x[g], y[g], mean, tuned=copies[HARDER[0]]), base)
             rows.append((k, w, "`finetune`'s model (the copy answers near the corrections)", errors(before, x[~g], yj), errors(after, x[~g], yj),
-                         errors(after, xv, yv) - errors(before, xv, yv), errors(after, xo, yo) - errors(before, xo, yo)))
+                         errors(after, xv, yv) - ev, errors(after, xo, yo) - errors(before, xo, yo)))
             rows += [(k, w, f"a copy tuned at {lr:g} for {n} passes{' (as `finetune` tunes it)' if (lr, n) == HARDER[0] else ''}, answering everywhere",
-                      wrong(Z(net, x[~g]), yj), wrong(Z(c, x[~g]), yj), wrong(Z(c, xv), yv) - wrong(zv, yv), wrong(Z(c, xo), yo) - wrong(zo, yo)) for (lr, n), c in copies.items()]
+                      wrong(zb, yj), wrong(Z(c, x[~g]), yj), wrong(Z(c, xv), yv) - wrong(zv, yv), wrong(Z(c, xo), yo) - wrong(zo, yo)) for (lr, n), c in copies.items()]
             keys = np.concatenate([H(x[g])] + [H(np.roll(x[g], s, axis=(1, 2))) for s in MEMORY_SHIFTS])   # the memory's entries
             near, pb, pa = (H(x[~g]) @ keys.T).max(1), before.predict_proba(x[~g]).argmax(1), after.predict_proba(x[~g]).argmax(1)
             found += [(k, w, yj[i], pb[i], near[i], z[i, :10].argmax(), z[i, yj[i]] - np.delete(z[i, :10], yj[i]).max(), pa[i]) for i in np.where(pb != yj)[0]]
@@ -216,9 +216,10 @@ def main(fold:list=None, cache:str=None, out:str="runs/finetune", epochs:int=EPO
     if choose_copy: return chosen("--choose-near", "finetune_near_choice", "how the tuned copy learns and where it answers instead of the network, 3 random halves of each writer "
                                   f"as corrections, two copies tuned on each ({EPOCHS} passes; the corrections alone, and with {AUGMENT} variants of each), the other half judged,", choose_near(fold, cache, out))
     if limit:
+        table = limits(fold, limit, cache, out)
         text = (f"`python bench/finetune_bench.py --limits {' '.join(map(str, limit))} --fold {' '.join(map(str, fold))} --cache CACHE`: why `finetune` does not halve "
-                f"these unseen writers' errors (fold models {folds}; each writer's judging half as in the comparison); {{}} s on 2 shared cores; no MNIST test; nothing is chosen from it\n\n")
-        table = limits(fold, limit, cache, out); text = text.format(f"{time.time() - t0:.0f}") + table
+                f"these unseen writers' errors (fold models {folds}; each writer's judging half as in the comparison); {time.time() - t0:.0f} s on 2 shared cores; "
+                "no MNIST test; nothing is chosen from it\n\n" + table)
         print(text); return (Path(__file__).parent/"results"/"finetune_limits.md").write_text(text + "\n")
     if choose_memory: return chosen("--choose", "finetune_memory_choice", "the correction memory's r, β and shifted copies, 20 random halves of each writer as "
                                     "corrections, the other half judged (MNIST validation on 3 of them),", choose(fold, cache, out))

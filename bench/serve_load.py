@@ -78,10 +78,14 @@ def cpu_seconds(pid:int)->float:
     ps = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
     return sum(t.user + t.system for t in (p.cpu_times() for p in ps))
 
+def environs(bodies:list)->list:
+    "A WSGI environ for each body, a POST to /api/classify as the page sends it (each `wsgi.input` reads once)"
+    from werkzeug.test import EnvironBuilder
+    return [EnvironBuilder(path="/api/classify", method="POST", data=b, content_type="application/json").get_environ() for b in bodies]
+
 def work(app, bodies:list)->tuple:
     "The app's own work per request, the WSGI app called in this process: (mean wall seconds, mean CPU seconds of this thread)"
-    from werkzeug.test import EnvironBuilder
-    envs = [EnvironBuilder(path="/api/classify", method="POST", data=b, content_type="application/json").get_environ() for b in bodies]
+    envs = environs(bodies)
     wall = cpu = 0
     for env in envs:
         t0, c0 = time.perf_counter(), time.thread_time(); b"".join(app(env, lambda status, headers: None))
@@ -89,15 +93,14 @@ def work(app, bodies:list)->tuple:
     return wall / len(envs), cpu / len(envs)
 
 def _work_for(bodies:list, seconds:float, start:float, out)->None:
-    "In a process of its own: the app called on `bodies` in turn, from time `start` for `seconds`; puts (requests, CPU seconds) on `out`"
-    from werkzeug.test import EnvironBuilder
+    "In a process of its own: the app called on `bodies` in turn, from time `start` for `seconds`; puts the number of requests on `out`"
     from digit_classification.app import create_app
-    app = create_app(); envs = [EnvironBuilder(path="/api/classify", method="POST", data=b, content_type="application/json").get_environ() for b in bodies]
+    app, envs = create_app(), environs(bodies)
     call = lambda k: b"".join(app({**envs[k % len(envs)], "wsgi.input": io.BytesIO(bodies[k % len(bodies)])}, lambda status, headers: None))
     for k in range(50): call(k)   # warm up
-    time.sleep(max(0, start - time.time())); end, c0, k = time.time() + seconds, time.process_time(), 0
+    time.sleep(max(0, start - time.time())); end, k = time.time() + seconds, 0
     while time.time() < end: call(k); k += 1
-    out.put((k, time.process_time() - c0))
+    out.put(k)
 
 def together(bodies:list, seconds:float)->float:
     """Requests/s of the app alone in one process per CPU at once, called in process as `work` calls it (no server, no HTTP,
@@ -106,9 +109,9 @@ def together(bodies:list, seconds:float)->float:
     ctx = mp.get_context("spawn"); out = ctx.Queue(); start = time.time() + 10   # (time for each process to load the app)
     ps = [ctx.Process(target=_work_for, args=(bodies, seconds, start, out)) for _ in range(CPUS)]
     for p in ps: p.start()
-    got = [out.get() for _ in ps]
+    n = sum(out.get() for _ in ps)
     for p in ps: p.join()
-    return sum(n for n, _ in got) / seconds
+    return n / seconds
 
 def children_cpu()->float:
     "User and system CPU seconds of this process's children that have finished and been waited for"
